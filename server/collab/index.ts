@@ -1,0 +1,166 @@
+// The collaboration server: y-websocket protocol over `ws`, sharing the app's HTTP server.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode } from '../../src/lib/collab/protocol';
+import type { Db } from '../../src/lib/server/db';
+import type { CollabHub } from '../../src/lib/server/runtime';
+import type { Config } from '../../src/lib/server/config';
+import { authenticateUpgrade, documentIdFromPath, type ConnectionContext } from './authenticate-upgrade';
+import { Room, type RoomOptions } from './room';
+
+export const COLLAB_DEFAULTS = {
+	/** Frames above this size close the connection with 1009 (ws enforces it while reading). */
+	maxPayload: 8 * 1024 * 1024,
+	compactEvery: 1_000,
+	compactMinIntervalMs: 30_000,
+	unloadDelayMs: 5_000,
+	/** Dead peers (no pong within one interval) are terminated. */
+	pingIntervalMs: 30_000,
+	/** Expected Origin header; empty: must match the Host header. */
+	origin: ''
+};
+export type CollabOptions = typeof COLLAB_DEFAULTS;
+
+export function collabOptionsFromConfig(config: Config): Partial<CollabOptions> {
+	return {
+		maxPayload: config.collabMaxPayload,
+		unloadDelayMs: config.collabUnloadDelayMs,
+		compactEvery: config.collabCompactEvery,
+		origin: config.origin
+	};
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+
+export class CollabServer implements CollabHub {
+	readonly rooms = new Map<string, Room>();
+	private readonly options: CollabOptions;
+	private readonly wss: WebSocketServer;
+	private readonly pingTimer: NodeJS.Timeout;
+	private closing: Promise<void> | null = null;
+
+	constructor(
+		private readonly db: Db,
+		options: Partial<CollabOptions> = {},
+		private readonly log: (message: string) => void = () => {}
+	) {
+		this.options = { ...COLLAB_DEFAULTS, ...options };
+		this.wss = new WebSocketServer({ noServer: true, maxPayload: this.options.maxPayload });
+		this.pingTimer = setInterval(() => this.pingAll(), this.options.pingIntervalMs);
+		this.pingTimer.unref();
+	}
+
+	/** Whether an upgrade request is for us (other upgrades, e.g. Vite's HMR, are left alone). */
+	static handles(req: IncomingMessage): boolean {
+		return documentIdFromPath(req.url) !== null;
+	}
+
+	async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+		socket.on('error', () => socket.destroy());
+		if (this.closing) return refuseUpgrade(socket, 503, 'Server restarting');
+		let decision;
+		try {
+			decision = await authenticateUpgrade(this.db, req, this.options.origin);
+		} catch (error) {
+			this.log(`collab: upgrade check failed: ${(error as Error).message}`);
+			return refuseUpgrade(socket, 500, 'Internal error');
+		}
+		if (!decision.ok) return refuseUpgrade(socket, decision.status, decision.reason);
+		const context = decision.context;
+		this.wss.handleUpgrade(req, socket, head, (ws) => void this.accept(ws, context));
+	}
+
+	private async accept(ws: WebSocket, context: ConnectionContext): Promise<void> {
+		// Frames that arrive while the document loads wait in the socket, not in our memory.
+		ws.pause();
+		// Until the room owns the socket, an oversized or failed frame still closes it cleanly.
+		ws.on('error', () => ws.terminate());
+		try {
+			const room = await this.acquireRoom(context.documentId);
+			if (this.closing) return ws.close(CloseCode.serverRestarting, 'server restarting');
+			room.join(ws, context);
+			ws.resume();
+		} catch (error) {
+			this.log(`collab: could not load ${context.documentId}: ${(error as Error).message}`);
+			ws.close(CloseCode.serverError, 'load failed');
+		}
+	}
+
+	private async acquireRoom(documentId: string): Promise<Room> {
+		for (;;) {
+			let room = this.rooms.get(documentId);
+			if (room?.unloading) {
+				await room.unloading;
+				continue;
+			}
+			if (!room) {
+				room = new Room(documentId, this.db, this.roomOptions(), (r) => this.forget(r), this.log);
+				this.rooms.set(documentId, room);
+			}
+			try {
+				await room.loaded;
+			} catch (error) {
+				this.forget(room);
+				throw error;
+			}
+			return room;
+		}
+	}
+
+	private roomOptions(): RoomOptions {
+		const { compactEvery, compactMinIntervalMs, unloadDelayMs } = this.options;
+		return { compactEvery, compactMinIntervalMs, unloadDelayMs };
+	}
+
+	private forget(room: Room): void {
+		if (this.rooms.get(room.documentId) === room) this.rooms.delete(room.documentId);
+	}
+
+	closeUserConnections(documentId: string, userId: string, code: number, reason: string): number {
+		return this.rooms.get(documentId)?.closeWhere((c) => c.context.user.id === userId, code, reason) ?? 0;
+	}
+
+	closeSessionConnections(sessionId: string, code: number, reason: string): number {
+		let count = 0;
+		for (const room of this.rooms.values()) count += room.closeWhere((c) => c.context.sessionId === sessionId, code, reason);
+		return count;
+	}
+
+	private pingAll(): void {
+		for (const room of this.rooms.values()) {
+			for (const connection of room.connections) {
+				if (!connection.alive) {
+					connection.ws.terminate();
+					continue;
+				}
+				connection.alive = false;
+				connection.ws.ping();
+			}
+		}
+	}
+
+	/** Graceful shutdown: stores everything pending, compacts, then closes sockets with 1012. Idempotent. */
+	close(): Promise<void> {
+		this.closing ??= (async () => {
+			clearInterval(this.pingTimer);
+			const rooms = [...this.rooms.values()];
+			await Promise.all(rooms.map((room) => room.flush().catch(() => {})));
+			for (const room of rooms) room.closeWhere(() => true, CloseCode.serverRestarting, 'server restarting');
+			await Promise.all(rooms.map((room) => room.unload()));
+			for (const ws of this.wss.clients) ws.terminate();
+			this.wss.close();
+		})();
+		return this.closing;
+	}
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+	if (socket.writable) {
+		const body = `${status} ${reason}`;
+		socket.write(
+			`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+		);
+	}
+	socket.destroy();
+}

@@ -1,0 +1,360 @@
+// A loaded document and the connections editing it. Lifecycle: load → handle frames →
+// persist (journal first, then broadcast) → compact → unload when idle.
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as authProtocol from 'y-protocols/auth';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import type { WebSocket } from 'ws';
+import { CloseCode, MessageType } from '../../src/lib/collab/protocol';
+import type { Db } from '../../src/lib/server/db';
+import { appendUpdates, loadStoredState, saveSnapshot, type JournalEntry } from '../../src/lib/server/documents/journal';
+import type { ConnectionContext } from './authenticate-upgrade';
+import { presenceIdentity, stampAwarenessUpdate, type PresenceIdentity } from './awareness-stamp';
+
+export interface RoomOptions {
+	/** Journal rows after which the loaded document is compacted into a snapshot. */
+	compactEvery: number;
+	/** Minimum time between two compactions of a loaded document (it costs a full encode). */
+	compactMinIntervalMs: number;
+	/** How long an empty room stays loaded, in case someone comes back. */
+	unloadDelayMs: number;
+}
+
+export interface Connection {
+	ws: WebSocket;
+	context: ConnectionContext;
+	identity: PresenceIdentity;
+	/** Yjs client ids whose presence this connection speaks for. */
+	clientIds: Set<number>;
+	alive: boolean;
+}
+
+interface PendingUpdate {
+	userId: string | null;
+	data: Uint8Array;
+	origin: Connection | null;
+}
+
+/** Transaction origin for updates applied on behalf of a connection. */
+const ORIGIN = Symbol('connection');
+type Origin = { [ORIGIN]: Connection };
+
+export class Room {
+	readonly doc = new Y.Doc({ gc: true });
+	readonly awareness = new awarenessProtocol.Awareness(this.doc);
+	readonly connections = new Set<Connection>();
+	readonly loaded: Promise<void>;
+	/** Set while unloading; a newcomer waits for it, then loads a fresh room. */
+	unloading: Promise<void> | null = null;
+
+	private lastSeq = 0;
+	private rowsSinceSnapshot = 0;
+	private lastCompactionAt = 0;
+	private pending: PendingUpdate[] = [];
+	private flushScheduled = false;
+	private flushing = false;
+	private afterFlush: (() => void)[] = [];
+	private unloadTimer: NodeJS.Timeout | null = null;
+	private failed = false;
+
+	constructor(
+		readonly documentId: string,
+		private readonly db: Db,
+		private readonly options: RoomOptions,
+		private readonly onUnloaded: (room: Room) => void,
+		private readonly log: (message: string) => void
+	) {
+		this.awareness.setLocalState(null); // the server itself is not a participant
+		this.loaded = this.load();
+	}
+
+	private async load(): Promise<void> {
+		const stored = await loadStoredState(this.db, this.documentId);
+		Y.applyUpdate(this.doc, stored.state);
+		this.lastSeq = stored.lastSeq;
+		this.rowsSinceSnapshot = stored.rowsSinceSnapshot;
+		// Registered after the initial load, so loading never writes the stored state back.
+		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+			const connection = (origin as Origin | null)?.[ORIGIN] ?? null;
+			this.pending.push({ userId: connection?.context.user.id ?? null, data: update, origin: connection });
+			this.scheduleFlush();
+		});
+		this.awareness.on('update', ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
+			const changed = [...added, ...updated, ...removed];
+			const connection = (origin as Origin | null)?.[ORIGIN];
+			if (connection) {
+				for (const id of added) connection.clientIds.add(id);
+				for (const id of removed) connection.clientIds.delete(id);
+			}
+			this.broadcast(encodeMessage(MessageType.awareness, (e) => encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))), null);
+		});
+		if (this.rowsSinceSnapshot >= this.options.compactEvery) await this.compact();
+	}
+
+	// ---- connections ------------------------------------------------------------------
+
+	join(ws: WebSocket, context: ConnectionContext): Connection {
+		this.cancelUnload();
+		const connection: Connection = { ws, context, identity: presenceIdentity(context.user, context.canEdit), clientIds: new Set(), alive: true };
+		this.connections.add(connection);
+		ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(connection, data, isBinary));
+		ws.on('close', () => this.leave(connection));
+		ws.on('pong', () => (connection.alive = true));
+		ws.on('error', () => ws.terminate());
+
+		this.send(connection, encodeMessage(MessageType.sync, (e) => syncProtocol.writeSyncStep1(e, this.doc)));
+		const present = [...this.awareness.getStates().keys()];
+		if (present.length) {
+			this.send(connection, encodeMessage(MessageType.awareness, (e) => encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, present))));
+		}
+		return connection;
+	}
+
+	private leave(connection: Connection): void {
+		if (!this.connections.delete(connection)) return;
+		if (connection.clientIds.size) awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.clientIds], null);
+		if (this.connections.size === 0) this.scheduleUnload();
+	}
+
+	/** Closes connections matching `predicate` with `code`; returns how many. */
+	closeWhere(predicate: (c: Connection) => boolean, code: number, reason: string): number {
+		let count = 0;
+		for (const connection of [...this.connections]) {
+			if (!predicate(connection)) continue;
+			count++;
+			connection.ws.close(code, reason);
+			// Stop listening now: a closing socket may still deliver frames sent on stale rights.
+			connection.ws.removeAllListeners('message');
+			this.leave(connection);
+		}
+		return count;
+	}
+
+	// ---- frames -----------------------------------------------------------------------
+
+	private receive(connection: Connection, data: Buffer, isBinary: boolean): void {
+		if (this.failed) return;
+		try {
+			if (!isBinary) throw new Error('text frame');
+			const decoder = decoding.createDecoder(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+			const type = decoding.readVarUint(decoder);
+			switch (type) {
+				case MessageType.sync:
+					this.receiveSync(connection, decoder);
+					break;
+				case MessageType.awareness:
+					this.receiveAwareness(connection, decoding.readVarUint8Array(decoder));
+					break;
+				case MessageType.queryAwareness:
+					this.send(connection, encodeMessage(MessageType.awareness, (e) => encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]))));
+					break;
+				case MessageType.auth:
+					break; // clients have nothing to say here
+				default:
+					throw new Error(`unknown message type ${type}`);
+			}
+		} catch (error) {
+			// One bad frame closes its own connection, never the process or the room.
+			this.log(`collab: malformed frame on ${this.documentId} from ${connection.context.user.id}: ${(error as Error).message}`);
+			this.closeWhere((c) => c === connection, CloseCode.malformedMessage, 'malformed message');
+		}
+	}
+
+	private receiveSync(connection: Connection, decoder: decoding.Decoder): void {
+		const syncType = decoding.readVarUint(decoder);
+		if (syncType === syncProtocol.messageYjsSyncStep1) {
+			const stateVector = decoding.readVarUint8Array(decoder);
+			// Answer only once everything already applied is stored: the reply must not
+			// hand out text a crash could still lose.
+			this.whenFlushed(() => this.send(connection, encodeMessage(MessageType.sync, (e) => syncProtocol.writeSyncStep2(e, this.doc, stateVector))));
+			return;
+		}
+		if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate) throw new Error(`unknown sync message ${syncType}`);
+		const update = decoding.readVarUint8Array(decoder);
+		if (!connection.context.canEdit) {
+			// A reader's client answers our sync step 1 with an empty update: that is not an edit.
+			if (!isEmptyUpdate(update)) this.refuse(connection, 'read-only');
+			return;
+		}
+		Y.applyUpdate(this.doc, update, { [ORIGIN]: connection } satisfies Origin);
+	}
+
+	private receiveAwareness(connection: Connection, update: Uint8Array): void {
+		const stamped = stampAwarenessUpdate(update, connection.identity, (clientId) => this.isOwnedByAnother(clientId, connection));
+		if (!stamped) return;
+		for (const entry of stamped.entries) if (!entry.removed) connection.clientIds.add(entry.clientId);
+		awarenessProtocol.applyAwarenessUpdate(this.awareness, stamped.update, { [ORIGIN]: connection } satisfies Origin);
+	}
+
+	private isOwnedByAnother(clientId: number, connection: Connection): boolean {
+		for (const other of this.connections) if (other !== connection && other.clientIds.has(clientId)) return true;
+		return false;
+	}
+
+	private refuse(connection: Connection, reason: string): void {
+		this.send(connection, encodeMessage(MessageType.auth, (e) => authProtocol.writePermissionDenied(e, reason)));
+	}
+
+	// ---- persistence: journal first, then broadcast --------------------------------------
+
+	private scheduleFlush(): void {
+		if (this.flushScheduled) return;
+		this.flushScheduled = true;
+		// Once per event-loop turn: every update received in this turn goes in one transaction.
+		setImmediate(() => {
+			this.flushScheduled = false;
+			void this.flush();
+		});
+	}
+
+	/** Stores pending updates, then broadcasts them. Nothing is broadcast before it is stored. */
+	async flush(): Promise<void> {
+		if (this.flushing || this.failed) return;
+		this.flushing = true;
+		try {
+			while (this.pending.length) {
+				const batch = this.pending;
+				this.pending = [];
+				const entries = coalesceByAuthor(batch);
+				this.lastSeq = await appendUpdates(this.db, this.documentId, this.lastSeq, entries);
+				this.rowsSinceSnapshot += entries.length;
+				this.broadcastBatch(batch);
+			}
+		} catch (error) {
+			this.fail(error as Error);
+			return;
+		} finally {
+			this.flushing = false;
+		}
+		const callbacks = this.afterFlush;
+		this.afterFlush = [];
+		for (const callback of callbacks) callback();
+		if (this.rowsSinceSnapshot >= this.options.compactEvery && Date.now() - this.lastCompactionAt >= this.options.compactMinIntervalMs) {
+			await this.compact();
+		}
+	}
+
+	private whenFlushed(callback: () => void): void {
+		if (!this.flushing && this.pending.length === 0) callback();
+		else this.afterFlush.push(callback);
+	}
+
+	private broadcastBatch(batch: PendingUpdate[]): void {
+		const origins = new Set(batch.map((p) => p.origin));
+		const merged = batch.length === 1 ? batch[0].data : Y.mergeUpdates(batch.map((p) => p.data));
+		const message = encodeMessage(MessageType.sync, (e) => syncProtocol.writeUpdate(e, merged));
+		// With a single author, that author already has it; otherwise everyone gets the merged update.
+		const skip = origins.size === 1 ? batch[0].origin : null;
+		this.broadcast(message, skip);
+	}
+
+	private broadcast(message: Uint8Array, except: Connection | null): void {
+		for (const connection of this.connections) if (connection !== except) this.send(connection, message);
+	}
+
+	private send(connection: Connection, message: Uint8Array): void {
+		if (connection.ws.readyState !== connection.ws.OPEN) return;
+		connection.ws.send(message, (error) => {
+			if (error) this.closeWhere((c) => c === connection, CloseCode.serverError, 'send failed');
+		});
+	}
+
+	/** The database refused a write: drop the room so that clients re-sync and re-send. */
+	private fail(error: Error): void {
+		if (this.failed) return;
+		this.failed = true;
+		this.log(`collab: could not store update of ${this.documentId}: ${error.message}`);
+		this.closeWhere(() => true, CloseCode.storageFailure, 'storage failure');
+		this.destroy();
+	}
+
+	async compact(): Promise<void> {
+		if (this.rowsSinceSnapshot === 0 || this.failed) return;
+		// Encoded synchronously: the state covers at least every stored row up to `uptoSeq`.
+		const uptoSeq = this.lastSeq;
+		const rows = this.rowsSinceSnapshot;
+		const state = Y.encodeStateAsUpdate(this.doc);
+		this.lastCompactionAt = Date.now();
+		await saveSnapshot(this.db, this.documentId, uptoSeq, state);
+		this.rowsSinceSnapshot -= rows;
+	}
+
+	// ---- unloading ----------------------------------------------------------------------
+
+	private scheduleUnload(): void {
+		this.cancelUnload();
+		this.unloadTimer = setTimeout(() => {
+			this.unloadTimer = null;
+			// Re-check: someone may have joined since the last one left.
+			if (this.connections.size === 0) void this.unload();
+		}, this.options.unloadDelayMs);
+		this.unloadTimer.unref();
+	}
+
+	private cancelUnload(): void {
+		if (this.unloadTimer) clearTimeout(this.unloadTimer);
+		this.unloadTimer = null;
+	}
+
+	/** Flushes, compacts and frees the document. Idempotent. */
+	unload(): Promise<void> {
+		this.unloading ??= (async () => {
+			this.cancelUnload();
+			try {
+				await this.flush();
+				await this.compact();
+			} catch (error) {
+				this.log(`collab: compaction of ${this.documentId} failed: ${(error as Error).message}`);
+			} finally {
+				this.destroy();
+			}
+		})();
+		return this.unloading;
+	}
+
+	private destroyed = false;
+	private destroy(): void {
+		if (this.destroyed) return;
+		this.destroyed = true;
+		this.cancelUnload();
+		this.awareness.destroy();
+		this.doc.destroy();
+		this.onUnloaded(this);
+	}
+}
+
+type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
+
+function encodeMessage(type: number, write: (encoder: encoding.Encoder) => void): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, type);
+	write(encoder);
+	return encoding.toUint8Array(encoder);
+}
+
+/** Consecutive updates by the same author become one journal row (fewer rows, same authorship). */
+function coalesceByAuthor(batch: PendingUpdate[]): JournalEntry[] {
+	const entries: JournalEntry[] = [];
+	let run: Uint8Array[] = [];
+	let runUser: string | null | undefined;
+	const close = () => {
+		if (run.length) entries.push({ userId: runUser ?? null, data: run.length === 1 ? run[0] : Y.mergeUpdates(run) });
+		run = [];
+	};
+	for (const item of batch) {
+		if (item.userId !== runUser) {
+			close();
+			runUser = item.userId;
+		}
+		run.push(item.data);
+	}
+	close();
+	return entries;
+}
+
+function isEmptyUpdate(update: Uint8Array): boolean {
+	const { structs, ds } = Y.decodeUpdate(update);
+	return structs.length === 0 && ds.clients.size === 0;
+}

@@ -1,0 +1,47 @@
+// The one door for identity: the session cookie becomes `locals.user` / `locals.session`.
+import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { ensureReady, db } from '$lib/server/runtime';
+import { validateSessionToken } from '$lib/server/auth/session';
+import { deleteSessionCookie, SESSION_COOKIE, setSessionCookie } from '$lib/server/auth/cookie';
+
+export const init: ServerInit = async () => {
+	await ensureReady();
+};
+
+export const handle: Handle = async ({ event, resolve }) => {
+	const token = event.cookies.get(SESSION_COOKIE);
+	const secure = event.url.protocol === 'https:';
+	if (!token) {
+		event.locals.user = null;
+		event.locals.session = null;
+	} else {
+		const { session, user } = await validateSessionToken(db(), token);
+		if (session) setSessionCookie(event.cookies, token, session.expiresAt, secure);
+		else deleteSessionCookie(event.cookies, secure);
+		event.locals.user = user;
+		event.locals.session = session;
+	}
+	if (!event.locals.user && !isPublicPath(event.url.pathname)) {
+		// Guarded here rather than in a layout: form actions and endpoints run without layout loads.
+		if (event.request.method === 'GET' && event.request.headers.get('accept')?.includes('text/html')) {
+			const target = event.url.pathname + event.url.search;
+			redirect(303, `/connexion${target === '/' ? '' : `?redirectTo=${encodeURIComponent(target)}`}`);
+		}
+		return new Response('Authentification requise', { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+	}
+	const response = await resolve(event);
+	response.headers.set('X-Frame-Options', 'DENY');
+	response.headers.set('X-Content-Type-Options', 'nosniff');
+	response.headers.set('Referrer-Policy', 'same-origin');
+	return response;
+};
+
+const PUBLIC_PATHS = ['/connexion', '/healthz'];
+function isPublicPath(pathname: string): boolean {
+	return PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`)) || pathname.startsWith('/_app/');
+}
+
+export const handleError: HandleServerError = ({ error, status }) => {
+	if (status !== 404) console.error(error);
+	return { message: status === 404 ? 'Page introuvable.' : 'Une erreur inattendue est survenue. Réessayez dans un instant.' };
+};

@@ -1,0 +1,14 @@
+export { hashPassword, verifyPassword } from './password';
+export {
+	createSession,
+	generateSessionToken,
+	invalidateSession,
+	invalidateUserSessions,
+	sessionIdFromToken,
+	validateSessionToken,
+	SESSION_DEFAULTS,
+	type Session,
+	type SessionUser
+} from './session';
+export { LoginThrottle, THROTTLE_DEFAULTS } from './throttle';
+export { login, type LoginResult } from './login';

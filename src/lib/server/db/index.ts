@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { migrations } from '../../../../migrations/index.js';
+import type { Database as Schema } from './schema';
+
+export type Db = Kysely<Schema>;
+export type { Schema };
+
+export function isPostgresUrl(url: string): boolean {
+	return /^postgres(ql)?:\/\//.test(url);
+}
+
+/** Opens the database named by `url`: a postgres:// URL, or a SQLite file path (created if missing). */
+export function openDatabase(url: string): Db {
+	if (isPostgresUrl(url)) {
+		// bigint (int8) comes back as a string by default; our values are epoch ms and sequence numbers.
+		pg.types.setTypeParser(20, (value) => Number(value));
+		return new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }) });
+	}
+	const file = url.replace(/^file:/, '');
+	if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+	const sqlite = new Database(file);
+	sqlite.pragma('journal_mode = WAL');
+	// NORMAL in WAL mode: a killed process loses nothing committed; only an OS crash may lose the last commits.
+	sqlite.pragma('synchronous = NORMAL');
+	sqlite.pragma('foreign_keys = ON');
+	sqlite.pragma('busy_timeout = 5000');
+	return new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+export async function migrateToLatest(db: Db): Promise<string[]> {
+	const migrator = new Migrator({
+		db,
+		provider: { getMigrations: async () => migrations as Record<string, Migration> }
+	});
+	const { error, results } = await migrator.migrateToLatest();
+	if (error) throw error instanceof Error ? error : new Error(String(error));
+	return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export async function isReachable(db: Db): Promise<boolean> {
+	try {
+		await sql`select 1`.execute(db);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** Runs `fn` in a transaction, joining the caller's when `db` already is one (Kysely cannot nest). */
+export function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+	return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}

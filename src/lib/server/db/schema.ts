@@ -1,0 +1,87 @@
+// Table shapes as the database stores them. Rows become domain objects in each feature's queries.
+import type { ColumnType } from 'kysely';
+
+/** bigint columns come back as numbers on SQLite and as strings on PostgreSQL: normalise at the edge. */
+type Millis = ColumnType<number, number, number>;
+
+export type TerritoryRole = 'membre' | 'direction' | 'admin';
+export type OrganisationKind = 'epci' | 'commune';
+export type DocumentRole = 'editor' | 'reader';
+
+export interface TerritoryTable {
+	id: string;
+	name: string;
+	kind: string;
+	created_at: Millis;
+}
+
+export interface OrganisationTable {
+	id: string;
+	territory_id: string;
+	name: string;
+	kind: OrganisationKind;
+	insee_code: string | null;
+	population: number | null;
+	created_at: Millis;
+}
+
+export interface AppUserTable {
+	id: string;
+	organisation_id: string;
+	email: string;
+	display_name: string;
+	job_title: string;
+	territory_role: TerritoryRole;
+	password_hash: string;
+	created_at: Millis;
+}
+
+export interface SessionTable {
+	id: string;
+	user_id: string;
+	created_at: Millis;
+	expires_at: Millis;
+}
+
+export interface DocumentTable {
+	id: string;
+	territory_id: string;
+	title: string;
+	created_by: string;
+	created_at: Millis;
+	updated_at: Millis;
+}
+
+export interface DocumentMemberTable {
+	document_id: string;
+	user_id: string;
+	role: DocumentRole;
+	added_by: string | null;
+	added_at: Millis;
+}
+
+export interface DocumentUpdateTable {
+	document_id: string;
+	seq: Millis;
+	user_id: string | null;
+	data: Uint8Array;
+	created_at: Millis;
+}
+
+export interface DocumentSnapshotTable {
+	document_id: string;
+	upto_seq: Millis;
+	state: Uint8Array;
+	updated_at: Millis;
+}
+
+export interface Database {
+	territory: TerritoryTable;
+	organisation: OrganisationTable;
+	app_user: AppUserTable;
+	session: SessionTable;
+	document: DocumentTable;
+	document_member: DocumentMemberTable;
+	document_update: DocumentUpdateTable;
+	document_snapshot: DocumentSnapshotTable;
+}

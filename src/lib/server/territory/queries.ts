@@ -1,0 +1,48 @@
+import type { Db } from '../db';
+
+export interface TerritoryUser {
+	id: string;
+	displayName: string;
+	jobTitle: string;
+	organisationName: string;
+	organisationKind: 'epci' | 'commune';
+}
+
+export async function listTerritoryUsers(db: Db, territoryId: string): Promise<TerritoryUser[]> {
+	return db
+		.selectFrom('app_user')
+		.innerJoin('organisation', 'organisation.id', 'app_user.organisation_id')
+		.select([
+			'app_user.id',
+			'app_user.display_name as displayName',
+			'app_user.job_title as jobTitle',
+			'organisation.name as organisationName',
+			'organisation.kind as organisationKind'
+		])
+		.where('organisation.territory_id', '=', territoryId)
+		.orderBy('organisation.kind')
+		.orderBy('organisation.name')
+		.orderBy('app_user.display_name')
+		.execute();
+}
+
+export async function findTerritoryUser(db: Db, territoryId: string, userId: string): Promise<TerritoryUser | null> {
+	const row = await db
+		.selectFrom('app_user')
+		.innerJoin('organisation', 'organisation.id', 'app_user.organisation_id')
+		.select([
+			'app_user.id',
+			'app_user.display_name as displayName',
+			'app_user.job_title as jobTitle',
+			'organisation.name as organisationName',
+			'organisation.kind as organisationKind'
+		])
+		.where('organisation.territory_id', '=', territoryId)
+		.where('app_user.id', '=', userId)
+		.executeTakeFirst();
+	return row ?? null;
+}
+
+export async function getTerritory(db: Db, territoryId: string) {
+	return (await db.selectFrom('territory').select(['id', 'name', 'kind']).where('id', '=', territoryId).executeTakeFirst()) ?? null;
+}

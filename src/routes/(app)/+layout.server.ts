@@ -1,0 +1,20 @@
+import { redirect } from '@sveltejs/kit';
+import type { LayoutServerLoad } from './$types';
+import { getTerritory } from '$lib/server/territory/queries';
+import { db } from '$lib/server/runtime';
+
+export const load: LayoutServerLoad = async ({ locals }) => {
+	// hooks.server.ts already refuses anonymous requests; this narrows the type for pages.
+	if (!locals.user) redirect(303, '/connexion');
+	const territory = await getTerritory(db(), locals.user.territoryId);
+	return {
+		user: {
+			id: locals.user.id,
+			displayName: locals.user.displayName,
+			jobTitle: locals.user.jobTitle,
+			organisationName: locals.user.organisationName,
+			territoryRole: locals.user.territoryRole
+		},
+		territoryName: territory?.name ?? ''
+	};
+};
