@@ -26,7 +26,9 @@ async function serve(): Promise<void> {
 
 	const server = createAppServer(collab, handler, { trustProtocolDefault });
 	await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-	const url = config.origin || `http://localhost:${config.port}`;
+	const address = server.address();
+	const port = typeof address === 'object' && address ? address.port : config.port;
+	const url = config.origin || `http://localhost:${port}`;
 	rt.log(`Assemblier prêt en ${Math.round(performance.now() - startedAt)} ms sur ${url}`);
 	await printDemoLogins();
 

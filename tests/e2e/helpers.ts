@@ -1,0 +1,35 @@
+import { expect, type Browser, type Page } from '@playwright/test';
+
+export const DEMO_PASSWORD = 'assemblier-demo';
+export const USERS = {
+	julien: { email: 'julien.roux@agglo-lauze.test', name: 'Julien Roux', organisation: 'Communauté d’agglomération Cœur de Lauze' },
+	isabelle: { email: 'isabelle.moreau@saint-aubin.test', name: 'Isabelle Moreau', organisation: 'Saint-Aubin-sur-Lauze' },
+	amandine: { email: 'amandine.roche@beaumont.test', name: 'Amandine Roche', organisation: 'Beaumont-les-Vignes' }
+} as const;
+export const RGPD_TITLE = 'Position commune RGPD — délégué à la protection des données mutualisé';
+
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
+	await page.goto('/connexion');
+	await page.getByLabel('Adresse électronique').fill(email);
+	await page.getByLabel('Mot de passe').fill(password);
+	await page.getByRole('button', { name: 'Se connecter' }).click();
+	await expect(page).toHaveURL(/\/documents$/);
+}
+
+/** A signed-in page in its own browser context (its own cookies), like a second computer. */
+export async function signedInPage(browser: Browser, email: string): Promise<Page> {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await signIn(page, email);
+	return page;
+}
+
+export async function openDocument(page: Page, title: string): Promise<void> {
+	await page.getByRole('link', { name: title }).click();
+	await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+	await expect(page.getByTestId('connection-status')).toHaveText('Connecté');
+}
+
+export function editorOf(page: Page) {
+	return page.getByRole('textbox', { name: 'Texte du document' });
+}

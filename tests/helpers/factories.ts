@@ -1,0 +1,61 @@
+import * as Y from 'yjs';
+import type { Db } from '../../src/lib/server/db';
+import type { DocumentRole, TerritoryRole } from '../../src/lib/server/db/schema';
+import { hashPassword } from '../../src/lib/server/auth/password';
+import { createSession, generateSessionToken } from '../../src/lib/server/auth/session';
+import { createDocument, setMember } from '../../src/lib/server/documents/queries';
+import { newId } from '../../src/lib/server/ids';
+
+export const TEST_PASSWORD = 'mot-de-passe-de-test';
+let passwordHash: Promise<string> | null = null;
+
+export async function buildTerritory(db: Db) {
+	const territoryId = newId();
+	const now = Date.now();
+	await db.insertInto('territory').values({ id: territoryId, name: 'CA Test', kind: 'communauté d’agglomération', created_at: now }).execute();
+	const epciId = newId();
+	const communeId = newId();
+	await db
+		.insertInto('organisation')
+		.values([
+			{ id: epciId, territory_id: territoryId, name: 'Agglo Test', kind: 'epci', insee_code: '200000000', population: 20000, created_at: now },
+			{ id: communeId, territory_id: territoryId, name: 'Commune Test', kind: 'commune', insee_code: '99001', population: 2500, created_at: now }
+		])
+		.execute();
+	return { territoryId, epciId, communeId };
+}
+
+export interface TestUser {
+	id: string;
+	email: string;
+	territoryId: string;
+	displayName: string;
+	token: string;
+}
+
+export async function buildUser(db: Db, territory: { territoryId: string }, organisationId: string, overrides: { name?: string; role?: TerritoryRole } = {}): Promise<TestUser> {
+	passwordHash ??= hashPassword(TEST_PASSWORD); // hashing is slow on purpose: once per test file
+	const id = newId();
+	const displayName = overrides.name ?? `Agent ${id.slice(0, 4)}`;
+	const email = `${id}@test.example`;
+	await db
+		.insertInto('app_user')
+		.values({ id, organisation_id: organisationId, email, display_name: displayName, job_title: 'DGS', territory_role: overrides.role ?? 'membre', password_hash: await passwordHash, created_at: Date.now() })
+		.execute();
+	const token = generateSessionToken();
+	await createSession(db, token, id);
+	return { id, email, territoryId: territory.territoryId, displayName, token };
+}
+
+/** A document created by `creator`, with the given other members, optionally with initial text in Y.Text('t'). */
+export async function buildDocument(db: Db, creator: TestUser, members: [TestUser, DocumentRole][] = [], text?: string): Promise<string> {
+	let initial: Uint8Array | undefined;
+	if (text !== undefined) {
+		const doc = new Y.Doc();
+		doc.getText('t').insert(0, text);
+		initial = Y.encodeStateAsUpdate(doc);
+	}
+	const id = await createDocument(db, { id: creator.id, territoryId: creator.territoryId }, 'Document de test', initial);
+	for (const [user, role] of members) await setMember(db, id, user.id, role, creator.id);
+	return id;
+}

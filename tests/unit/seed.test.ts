@@ -1,0 +1,48 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { Db } from '../../src/lib/server/db';
+import { seedDemoTerritory, DEMO_PASSWORD } from '../../src/lib/server/territory/seed';
+import { loadStoredState, plainText } from '../../src/lib/server/documents';
+import { login } from '../../src/lib/server/auth/login';
+import { LoginThrottle } from '../../src/lib/server/auth/throttle';
+import { freshDb } from '../helpers/db';
+
+let db: Db;
+beforeAll(async () => {
+	({ db } = await freshDb());
+});
+
+describe('demo territory seed', () => {
+	it('creates an agglomeration with about 12 communes of 1,200–7,000 inhabitants, their DGS and three documents', async () => {
+		const result = await seedDemoTerritory(db);
+		expect(result).not.toBeNull();
+		const communes = await db.selectFrom('organisation').selectAll().where('kind', '=', 'commune').execute();
+		expect(communes.length).toBe(12);
+		for (const commune of communes) {
+			expect(commune.population).toBeGreaterThanOrEqual(1200);
+			expect(commune.population).toBeLessThanOrEqual(7000);
+			expect(commune.insee_code).toMatch(/^\d{5}$/);
+		}
+		const users = await db.selectFrom('app_user').select(['organisation_id', 'territory_role', 'job_title']).execute();
+		for (const commune of communes) expect(users.some((u) => u.organisation_id === commune.id)).toBe(true);
+		expect(users.filter((u) => u.territory_role === 'direction')).toHaveLength(1);
+		expect(users.filter((u) => u.territory_role === 'admin')).toHaveLength(1);
+
+		const documents = await db.selectFrom('document').select(['id', 'title']).execute();
+		expect(documents).toHaveLength(3);
+		const rgpd = documents.find((d) => d.title.includes('RGPD'))!;
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, (await loadStoredState(db, rgpd.id)).state);
+		expect(plainText(doc)).toContain('Position proposée');
+	});
+
+	it('never seeds over existing data', async () => {
+		expect(await seedDemoTerritory(db)).toBeNull();
+		expect((await db.selectFrom('territory').select('id').execute()).length).toBe(1);
+	});
+
+	it('demo accounts sign in with the demo password', async () => {
+		const result = await login(db, new LoginThrottle(), 'isabelle.moreau@saint-aubin.test', DEMO_PASSWORD, '127.0.0.1');
+		expect(result.ok).toBe(true);
+	});
+});
