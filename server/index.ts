@@ -18,7 +18,10 @@ async function serve(): Promise<void> {
 	rt.collab = collab;
 
 	const trustProtocolDefault = !config.origin;
-	if (trustProtocolDefault) process.env.PROTOCOL_HEADER ||= 'x-forwarded-proto';
+	if (trustProtocolDefault) {
+		delete process.env.ORIGIN; // an empty ORIGIN would be parsed (and rejected) by adapter-node
+		process.env.PROTOCOL_HEADER ||= 'x-forwarded-proto';
+	}
 	else process.env.ORIGIN = config.origin;
 	// Imported after the environment is final: adapter-node reads it at import time.
 	const handlerUrl = new URL('../build/handler.js', import.meta.url).href;

@@ -174,8 +174,9 @@ export class Room {
 		if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate) throw new Error(`unknown sync message ${syncType}`);
 		const update = decoding.readVarUint8Array(decoder);
 		if (!connection.context.canEdit) {
-			// A reader's client answers our sync step 1 with an empty update: that is not an edit.
-			if (!isEmptyUpdate(update)) this.refuse(connection, 'read-only');
+			// A reader's client answers our sync step 1 with what it holds (at least the delete
+			// set): that is not an edit. Only content the server lacks is refused.
+			if (bringsSomethingNew(this.doc, update)) this.refuse(connection, 'read-only');
 			return;
 		}
 		Y.applyUpdate(this.doc, update, { [ORIGIN]: connection } satisfies Origin);
@@ -354,7 +355,22 @@ function coalesceByAuthor(batch: PendingUpdate[]): JournalEntry[] {
 	return entries;
 }
 
-function isEmptyUpdate(update: Uint8Array): boolean {
+/** Whether applying `update` would change `doc`: new items, or deletions the doc lacks. */
+export function bringsSomethingNew(doc: Y.Doc, update: Uint8Array): boolean {
 	const { structs, ds } = Y.decodeUpdate(update);
-	return structs.length === 0 && ds.clients.size === 0;
+	const stateVector = Y.decodeStateVector(Y.encodeStateVector(doc));
+	for (const struct of structs) {
+		if (struct instanceof Y.Skip) continue;
+		if (struct.id.clock + struct.length > (stateVector.get(struct.id.client) ?? 0)) return true;
+	}
+	if (ds.clients.size === 0) return false;
+	const known = Y.createDeleteSetFromStructStore(doc.store);
+	for (const [client, ranges] of ds.clients) {
+		const knownRanges = known.clients.get(client) ?? [];
+		for (const range of ranges) {
+			const covering = knownRanges.find((k) => k.clock <= range.clock && range.clock + range.len <= k.clock + k.len);
+			if (!covering) return true;
+		}
+	}
+	return false;
 }

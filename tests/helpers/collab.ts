@@ -63,17 +63,23 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
 	}
 }
 
-/** Opens a raw websocket; resolves with the HTTP status of a refused upgrade, or the open socket. */
-export function rawConnect(port: number, documentId: string, token: string | null, headers: Record<string, string> = {}): Promise<{ status: number; ws: WebSocket | null }> {
+/**
+ * Opens a raw websocket; resolves with the HTTP status of a refused upgrade, or the open
+ * socket and every frame it receives (collected from the start: the server's first frame can
+ * arrive in the same packet as the upgrade response).
+ */
+export function rawConnect(port: number, documentId: string, token: string | null, headers: Record<string, string> = {}): Promise<{ status: number; ws: WebSocket | null; frames: Uint8Array[] }> {
 	return new Promise((resolve, reject) => {
 		const Ws = webSocketWithCookie(token, headers);
 		const ws = new Ws(`ws://127.0.0.1:${port}/collab/${documentId}`);
+		const frames: Uint8Array[] = [];
 		ws.binaryType = 'arraybuffer';
+		ws.on('message', (data: ArrayBuffer) => frames.push(new Uint8Array(data)));
 		ws.on('unexpected-response', (_req, res) => {
-			resolve({ status: res.statusCode ?? 0, ws: null });
+			resolve({ status: res.statusCode ?? 0, ws: null, frames });
 			ws.terminate();
 		});
-		ws.on('open', () => resolve({ status: 101, ws }));
+		ws.on('open', () => resolve({ status: 101, ws, frames }));
 		ws.on('error', (error) => {
 			if (!/Unexpected server response/.test(error.message)) reject(error);
 		});

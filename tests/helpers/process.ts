@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { ensureBuild } from '../../server/scripts/ensure-build.js';
+import { httpGet } from './collab';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** Builds the production server if it is missing or stale (the tests below run the real thing). */
+export function useBuiltServer(): void {
+	beforeAll(() => {
+		const cwd = process.cwd();
+		process.chdir(ROOT);
+		try {
+			ensureBuild();
+		} finally {
+			process.chdir(cwd);
+		}
+	}, 180_000);
+}
+
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as net.AddressInfo;
+			server.close(() => resolve(port));
+		});
+		server.on('error', reject);
+	});
+}
+
+export interface ServerProcess {
+	child: ChildProcess;
+	exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+	output: () => string;
+}
+
+/** Starts `node build-server/index.js` on `port` against `databaseFile`; resolves once /healthz answers. */
+export async function spawnServer(port: number, databaseFile: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+	const child = spawn(process.execPath, ['build-server/index.js'], {
+		cwd: ROOT,
+		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseFile, SEED_DEMO: 'false', ORIGIN: '', ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	child.stdout!.on('data', (d) => (output += d));
+	child.stderr!.on('data', (d) => (output += d));
+	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+	afterAll(() => {
+		if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+	});
+	const deadline = Date.now() + 20_000;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+		const status = await httpGet(port, '/healthz').catch(() => 0);
+		if (status === 200) break;
+		if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${output}`);
+		await new Promise((r) => setTimeout(r, 50));
+	}
+	return { child, exited, output: () => output };
+}
