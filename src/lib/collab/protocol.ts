@@ -19,7 +19,9 @@ export function collabUrl(origin: string, documentId: string): { serverUrl: stri
 }
 
 /**
- * Close codes sent by the server once a connection is open. Refusals before the upgrade
+ * Close codes sent by the server once a connection is open. They follow the y-websocket
+ * client's convention: 4400–4499 are final (the client stops reconnecting), 4500–4599 are
+ * "reconnect now", like the standard 1xxx codes. Refusals before the upgrade
  * are plain HTTP statuses (401, 403, 404), which browsers cannot read: the editor asks
  * `GET /documents/<id>/acces` to learn why it could not connect.
  */
@@ -39,7 +41,7 @@ export const CloseCode = {
 	/** The document no longer exists. */
 	documentNotFound: 4404,
 	/** The user's rights changed: reconnect to get the new ones. */
-	rightsChanged: 4409,
+	rightsChanged: 4509,
 	/** The server could not store an update: reconnect so the client re-sends it. */
 	storageFailure: 4500
 } as const;

@@ -31,9 +31,10 @@ async function managerForm(locals: App.Locals, documentId: string, request: Requ
 	return request.formData();
 }
 
-/** Cuts the user's open editors of this document: they reconnect and get their new rights. */
-function dropStaleConnections(documentId: string, userId: string) {
-	runtime().collab?.closeUserConnections(documentId, userId, CloseCode.rightsChanged, 'rights changed');
+/** Cuts the user's open editors of this document: no writing on stale rights. */
+function dropStaleConnections(documentId: string, userId: string, removed = false) {
+	if (removed) runtime().collab?.closeUserConnections(documentId, userId, CloseCode.accessRevoked, 'access revoked');
+	else runtime().collab?.closeUserConnections(documentId, userId, CloseCode.rightsChanged, 'rights changed'); // reconnects with the new role
 }
 
 function isLastEditor(members: { role: DocumentRole }[]): boolean {
@@ -67,7 +68,7 @@ export const actions: Actions = {
 			return fail(400, { memberMessage: 'Le document doit garder au moins un rédacteur.' });
 		}
 		await removeMember(db(), params.id, userId);
-		dropStaleConnections(params.id, userId);
+		dropStaleConnections(params.id, userId, true);
 		return { memberMessage: `${target.displayName} ne participe plus au document.` };
 	}
 };
