@@ -23,3 +23,5 @@ export function ensureBuild() {
 	console.log(builtAt ? 'Sources modifiées : reconstruction…' : 'Première construction de l’application…');
 	execSync('npm run build --silent', { stdio: 'inherit' });
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) ensureBuild();
