@@ -16,7 +16,7 @@ test('signing in lists the territory documents; signing out ends the session', a
 	await signIn(page, USERS.julien.email);
 	await expect(page.getByRole('heading', { name: 'Documents du territoire', exact: true })).toBeVisible();
 	await expect(page.getByRole('link', { name: /Position commune RGPD/ })).toBeVisible();
-	await expect(page.getByText(USERS.julien.name)).toBeVisible();
+	await expect(page.getByRole('banner').getByText(USERS.julien.name)).toBeVisible();
 	await page.getByRole('button', { name: 'Se déconnecter' }).click();
 	await expect(page).toHaveURL(/\/connexion/);
 	await page.goto('/documents');
