@@ -104,7 +104,8 @@ export async function listMembers(db: Db, documentId: string): Promise<DocumentM
 			'document_member.role as role'
 		])
 		.where('document_member.document_id', '=', documentId)
-		.orderBy('document_member.added_at')
+		.orderBy('document_member.role') // editors before readers
+		.orderBy('app_user.display_name')
 		.execute();
 }
 
