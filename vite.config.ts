@@ -1,5 +1,6 @@
 import { sveltekit } from '@sveltejs/kit/vite';
-import { defineConfig, type Plugin, type ViteDevServer } from 'vite';
+import type { Plugin, ViteDevServer } from 'vite';
+import { defineConfig } from 'vitest/config';
 
 /** `npm run dev`: attach the collaboration websocket to Vite's own HTTP server (hot reload keeps working). */
 function collabDevServer(): Plugin {

@@ -1,8 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import type { Db } from '../../src/lib/server/db';
-import { loadStoredState } from '../../src/lib/server/documents';
-import { freshDb } from '../helpers/db';
+import { freshDb, storedText } from '../helpers/db';
 import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
 import { connectProvider, startCollabServer, synced, waitFor } from '../helpers/collab';
 
@@ -38,9 +36,7 @@ describe('two real y-websocket clients', () => {
 		expect(authors).toContain(epciUser.id);
 		expect(authors).toContain(communeUser.id);
 
-		const stored = new Y.Doc();
-		Y.applyUpdate(stored, (await loadStoredState(db, documentId)).state);
-		expect(stored.getText('t').toString()).toBe('EPCI Texte initial. Commune.');
+		expect(await storedText(db, documentId)).toBe('EPCI Texte initial. Commune.');
 	});
 
 	it('stamps presence with the session identity, whatever the client claims', async () => {

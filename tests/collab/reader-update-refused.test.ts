@@ -4,9 +4,8 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type { Db } from '../../src/lib/server/db';
-import { loadStoredState } from '../../src/lib/server/documents';
 import { MessageType } from '../../src/lib/collab/protocol';
-import { freshDb } from '../helpers/db';
+import { freshDb, storedText } from '../helpers/db';
 import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
 import { connectProvider, rawConnect, startCollabServer, synced, waitFor } from '../helpers/collab';
 
@@ -58,9 +57,7 @@ describe('a reader', () => {
 		await new Promise((r) => setTimeout(r, 100));
 		expect(watcher.doc.getText('t').toString()).toBe('OK Version validée.');
 
-		const stored = new Y.Doc();
-		Y.applyUpdate(stored, (await loadStoredState(db, documentId)).state);
-		expect(stored.getText('t').toString()).toBe('OK Version validée.');
+		expect(await storedText(db, documentId)).toBe('OK Version validée.');
 		ws!.close();
 	});
 
@@ -73,8 +70,6 @@ describe('a reader', () => {
 		await waitFor(() => readerClient.doc.getText('t').toString().endsWith(' Fin.'), 5000, 'reader receives editor text');
 		await new Promise((r) => setTimeout(r, 200));
 		expect(watcher.doc.getText('t').toString()).not.toContain('interdite');
-		const stored = new Y.Doc();
-		Y.applyUpdate(stored, (await loadStoredState(db, documentId)).state);
-		expect(stored.getText('t').toString()).not.toContain('interdite');
+		expect(await storedText(db, documentId)).not.toContain('interdite');
 	});
 });

@@ -1,10 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import * as Y from 'yjs';
 import type { Db } from '../../src/lib/server/db';
 import { loadStoredState, setMember } from '../../src/lib/server/documents';
 import { CloseCode } from '../../src/lib/collab/protocol';
-import { freshDb } from '../helpers/db';
+import { freshDb, storedText } from '../helpers/db';
 import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
 import { connectProvider, startCollabServer, synced, waitFor } from '../helpers/collab';
 import type { CollabServer } from '../../server/collab';
@@ -22,12 +21,6 @@ beforeAll(async () => {
 	colleague = await buildUser(db, territory, territory.communeId);
 	({ port, collab } = await startCollabServer(db, { unloadDelayMs: 100 }));
 });
-
-async function storedText(documentId: string): Promise<string> {
-	const doc = new Y.Doc();
-	Y.applyUpdate(doc, (await loadStoredState(db, documentId)).state);
-	return doc.getText('t').toString();
-}
 
 describe('rights change while connected', () => {
 	it('an editor demoted to reader is cut off at once and can no longer change the document', async () => {
@@ -48,7 +41,7 @@ describe('rights change while connected', () => {
 		await waitFor(() => demoted.doc.getText('t').toString().endsWith(' Suite.'), 5000, 'reader still receives');
 		await new Promise((r) => setTimeout(r, 200));
 		expect(lead.doc.getText('t').toString()).toBe('Base. Suite.');
-		expect(await storedText(documentId)).toBe('Base. Suite.');
+		expect(await storedText(db, documentId)).toBe('Base. Suite.');
 	});
 });
 
@@ -58,7 +51,7 @@ describe('room lifecycle', () => {
 		const first = connectProvider(port, documentId, coLead.token);
 		await synced(first.provider);
 		for (let i = 0; i < 50; i++) first.doc.getText('t').insert(i, 'x');
-		await waitFor(async () => (await storedText(documentId)).length === 50, 5000, 'stored');
+		await waitFor(async () => (await storedText(db, documentId)).length === 50, 5000, 'stored');
 		expect(collab.rooms.has(documentId)).toBe(true);
 
 		first.provider.destroy();
@@ -92,7 +85,7 @@ describe('room lifecycle', () => {
 			await sql`drop trigger refuse_updates`.execute(db);
 		}
 		// The writer reconnects and re-sends its change: nothing is lost.
-		await waitFor(async () => (await storedText(documentId)) === 'Perdu ? Avant.', 10_000, 'update stored after recovery');
+		await waitFor(async () => (await storedText(db, documentId)) === 'Perdu ? Avant.', 10_000, 'update stored after recovery');
 		await waitFor(() => other.doc.getText('t').toString() === 'Perdu ? Avant.', 10_000, 'other client receives it');
 	});
 });

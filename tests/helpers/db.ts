@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
+import * as Y from 'yjs';
 import { migrateToLatest, openDatabase, type Db } from '../../src/lib/server/db';
+import { loadStoredState } from '../../src/lib/server/documents/journal';
 
 /** A migrated SQLite database in a fresh temporary file, closed and deleted after the file's tests. */
 export async function freshDb(): Promise<{ db: Db; file: string }> {
@@ -15,4 +17,16 @@ export async function freshDb(): Promise<{ db: Db; file: string }> {
 		fs.rmSync(dir, { recursive: true, force: true });
 	});
 	return { db, file };
+}
+
+/** The document as stored (snapshot + journal), as a fresh Y.Doc. */
+export async function storedDoc(db: Db, documentId: string): Promise<Y.Doc> {
+	const doc = new Y.Doc();
+	Y.applyUpdate(doc, (await loadStoredState(db, documentId)).state);
+	return doc;
+}
+
+/** The stored text of the test documents' Y.Text('t'). */
+export async function storedText(db: Db, documentId: string): Promise<string> {
+	return (await storedDoc(db, documentId)).getText('t').toString();
 }
