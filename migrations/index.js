@@ -1,6 +1,8 @@
 // Explicit list, in order: the built server never globs the disk for migrations.
 import * as m0001 from './0001_init.js';
+import * as m0002 from './0002_coproductions.js';
 
 export const migrations = {
-	'0001_init': m0001
+	'0001_init': m0001,
+	'0002_coproductions': m0002
 };

@@ -52,7 +52,7 @@ export async function authenticateUpgrade(db: Db, req: IncomingMessage, configur
 	if (!session) return { ok: false, status: 401, reason: 'Session expired' };
 
 	if (!ID_PATTERN.test(documentId)) return { ok: false, status: 404, reason: 'Unknown document' };
-	const access = await documentAccess(db, { id: user.id, territoryId: user.territoryId }, documentId);
+	const access = await documentAccess(db, user, documentId);
 	if (access.status === 'not_found') return { ok: false, status: 404, reason: 'Unknown document' };
 	if (access.status === 'forbidden') return { ok: false, status: 403, reason: 'No access to this document' };
 	return { ok: true, context: { documentId, sessionId: session.id, user, canEdit: access.canEdit } };

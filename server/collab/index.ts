@@ -15,6 +15,7 @@ export const COLLAB_DEFAULTS = {
 	compactEvery: 1_000,
 	compactMinIntervalMs: 30_000,
 	unloadDelayMs: 5_000,
+	searchIndexDelayMs: 1_000,
 	/** Dead peers (no pong within one interval) are terminated. */
 	pingIntervalMs: 30_000,
 	/** Expected Origin header; empty: must match the Host header. */
@@ -109,8 +110,8 @@ export class CollabServer implements CollabHub {
 	}
 
 	private roomOptions(): RoomOptions {
-		const { compactEvery, compactMinIntervalMs, unloadDelayMs } = this.options;
-		return { compactEvery, compactMinIntervalMs, unloadDelayMs };
+		const { compactEvery, compactMinIntervalMs, unloadDelayMs, searchIndexDelayMs } = this.options;
+		return { compactEvery, compactMinIntervalMs, unloadDelayMs, searchIndexDelayMs };
 	}
 
 	private forget(room: Room): void {
@@ -119,6 +120,10 @@ export class CollabServer implements CollabHub {
 
 	closeUserConnections(documentId: string, userId: string, code: number, reason: string): number {
 		return this.rooms.get(documentId)?.closeWhere((c) => c.context.user.id === userId, code, reason) ?? 0;
+	}
+
+	closeOrganisationConnections(documentId: string, organisationId: string, code: number, reason: string): number {
+		return this.rooms.get(documentId)?.closeWhere((c) => c.context.user.organisationId === organisationId, code, reason) ?? 0;
 	}
 
 	closeSessionConnections(sessionId: string, code: number, reason: string): number {

@@ -10,6 +10,7 @@ import type { WebSocket } from 'ws';
 import { CloseCode, MessageType } from '../../src/lib/collab/protocol';
 import type { Db } from '../../src/lib/server/db';
 import { appendUpdates, loadStoredState, saveSnapshot, type JournalEntry } from '../../src/lib/server/documents/journal';
+import { indexLoadedDocument } from '../../src/lib/server/search';
 import type { ConnectionContext } from './authenticate-upgrade';
 import { presenceIdentity, stampAwarenessUpdate, type PresenceIdentity } from './awareness-stamp';
 
@@ -20,6 +21,8 @@ export interface RoomOptions {
 	compactMinIntervalMs: number;
 	/** How long an empty room stays loaded, in case someone comes back. */
 	unloadDelayMs: number;
+	/** Quiet time after the last stored update before the search index is refreshed. */
+	searchIndexDelayMs: number;
 }
 
 export interface Connection {
@@ -57,7 +60,10 @@ export class Room {
 	private flushing = false;
 	private afterFlush: (() => void)[] = [];
 	private unloadTimer: NodeJS.Timeout | null = null;
+	private indexTimer: NodeJS.Timeout | null = null;
+	private indexStale = false;
 	private failed = false;
+	private destroyed = false;
 
 	constructor(
 		readonly documentId: string,
@@ -222,6 +228,7 @@ export class Room {
 				this.lastSeq = await appendUpdates(this.db, this.documentId, this.lastSeq, entries);
 				this.rowsSinceSnapshot += entries.length;
 				this.broadcastBatch(batch);
+				this.scheduleIndex();
 			}
 		} catch (error) {
 			this.fail(error as Error);
@@ -282,6 +289,29 @@ export class Room {
 		this.rowsSinceSnapshot -= rows;
 	}
 
+	// ---- search index: refreshed from the live document after a quiet moment -------------
+
+	private scheduleIndex(): void {
+		this.indexStale = true;
+		if (this.indexTimer) clearTimeout(this.indexTimer);
+		this.indexTimer = setTimeout(() => {
+			this.indexTimer = null;
+			void this.reindex();
+		}, this.options.searchIndexDelayMs);
+		this.indexTimer.unref();
+	}
+
+	private async reindex(): Promise<void> {
+		if (!this.indexStale || this.destroyed) return;
+		this.indexStale = false;
+		try {
+			await indexLoadedDocument(this.db, this.documentId, this.doc);
+		} catch (error) {
+			this.indexStale = true;
+			this.log(`collab: search index of ${this.documentId} failed: ${(error as Error).message}`);
+		}
+	}
+
 	// ---- unloading ----------------------------------------------------------------------
 
 	private scheduleUnload(): void {
@@ -306,6 +336,7 @@ export class Room {
 			try {
 				await this.flush();
 				await this.compact();
+				await this.reindex();
 			} catch (error) {
 				this.log(`collab: compaction of ${this.documentId} failed: ${(error as Error).message}`);
 			} finally {
@@ -315,11 +346,11 @@ export class Room {
 		return this.unloading;
 	}
 
-	private destroyed = false;
 	private destroy(): void {
 		if (this.destroyed) return;
 		this.destroyed = true;
 		this.cancelUnload();
+		if (this.indexTimer) clearTimeout(this.indexTimer);
 		this.awareness.destroy();
 		this.doc.destroy();
 		this.onUnloaded(this);

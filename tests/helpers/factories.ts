@@ -25,15 +25,21 @@ export async function buildTerritory(db: Db) {
 	return { territoryId, epciId, communeId };
 }
 
+export type TestTerritory = Awaited<ReturnType<typeof buildTerritory>>;
+
 export interface TestUser {
 	id: string;
 	email: string;
 	territoryId: string;
+	organisationId: string;
+	organisationKind: 'epci' | 'commune';
+	territoryRole: TerritoryRole;
+	territory: TestTerritory;
 	displayName: string;
 	token: string;
 }
 
-export async function buildUser(db: Db, territory: { territoryId: string }, organisationId: string, overrides: { name?: string; role?: TerritoryRole } = {}): Promise<TestUser> {
+export async function buildUser(db: Db, territory: TestTerritory, organisationId: string, overrides: { name?: string; role?: TerritoryRole } = {}): Promise<TestUser> {
 	passwordHash ??= hashPassword(TEST_PASSWORD); // hashing is slow on purpose: once per test file
 	const id = newId();
 	const displayName = overrides.name ?? `Agent ${id.slice(0, 4)}`;
@@ -44,18 +50,25 @@ export async function buildUser(db: Db, territory: { territoryId: string }, orga
 		.execute();
 	const token = generateSessionToken();
 	await createSession(db, token, id);
-	return { id, email, territoryId: territory.territoryId, displayName, token };
+	const organisationKind = organisationId === territory.epciId ? 'epci' : 'commune';
+	return { id, email, territoryId: territory.territoryId, organisationId, organisationKind, territoryRole: overrides.role ?? 'membre', territory, displayName, token };
 }
 
-/** A document created by `creator`, with the given other members, optionally with initial text in Y.Text('t'). */
-export async function buildDocument(db: Db, creator: TestUser, members: [TestUser, DocumentRole][] = [], text?: string): Promise<string> {
+/**
+ * A document whose binôme is `creator` and `partner` (a new user of the other side when not
+ * given), with other members, optionally with initial text in Y.Text('t').
+ */
+export async function buildDocument(db: Db, creator: TestUser, members: [TestUser, DocumentRole][] = [], text?: string, partner?: TestUser): Promise<string> {
 	let initial: Uint8Array | undefined;
 	if (text !== undefined) {
 		const doc = new Y.Doc();
 		doc.getText('t').insert(0, text);
 		initial = Y.encodeStateAsUpdate(doc);
 	}
-	const id = await createDocument(db, { id: creator.id, territoryId: creator.territoryId }, 'Document de test', initial);
+	const t = creator.territory;
+	partner ??= await buildUser(db, t, creator.organisationKind === 'epci' ? t.communeId : t.epciId, { name: 'Co-pilote' });
+	const input = { title: 'Document de test', kind: 'note' as const, theme: null, summary: '', dueDate: null, organisationIds: [], partnerId: partner.id };
+	const id = await createDocument(db, { id: creator.id, territoryId: creator.territoryId }, input, initial);
 	for (const [user, role] of members) await setMember(db, id, user.id, role, creator.id);
 	return id;
 }

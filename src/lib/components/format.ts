@@ -4,7 +4,9 @@ export function formatDateTime(ms: number): string {
 	return dateTime.format(new Date(ms));
 }
 
-export const roleLabels: Record<string, string> = {
-	editor: 'Rédacteur',
-	reader: 'Lecteur'
-};
+const date = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'medium' });
+
+/** "2026-12-15" → "15 déc. 2026". */
+export function formatDate(iso: string): string {
+	return date.format(new Date(`${iso}T12:00:00`));
+}

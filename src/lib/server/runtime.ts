@@ -5,11 +5,13 @@
 import { readConfig, type Config } from './config';
 import { migrateToLatest, openDatabase, type Db } from './db';
 import { seedDemoTerritory } from './territory/seed';
+import { ensureDefaultTemplates } from './templates';
 
 /** What the collaboration server exposes to HTTP routes (e.g. to cut a demoted user off). */
 export interface CollabHub {
 	closeUserConnections(documentId: string, userId: string, code: number, reason: string): number;
 	closeSessionConnections(sessionId: string, code: number, reason: string): number;
+	closeOrganisationConnections(documentId: string, organisationId: string, code: number, reason: string): number;
 }
 
 interface Runtime {
@@ -48,6 +50,7 @@ export function ensureReady(): Promise<void> {
 	rt.ready ??= (async () => {
 		const applied = await migrateToLatest(rt.db);
 		if (applied.length) rt.log(`Migrations appliquées : ${applied.join(', ')}`);
+		await ensureDefaultTemplates(rt.db);
 		if (rt.config.seedDemo) {
 			const seeded = await seedDemoTerritory(rt.db);
 			if (seeded) rt.log(`Territoire de démonstration créé : ${seeded.territoryName}`);

@@ -6,7 +6,9 @@ type Millis = ColumnType<number, number, number>;
 
 export type TerritoryRole = 'membre' | 'direction' | 'admin';
 export type OrganisationKind = 'epci' | 'commune';
-export type DocumentRole = 'editor' | 'reader';
+/** Per-document roles, strongest first. `colead`: one of the binôme of co-pilotes. */
+export type DocumentRole = 'colead' | 'editor' | 'annotator' | 'reader';
+export type OrganisationRole = Exclude<DocumentRole, 'colead'>;
 
 export interface TerritoryTable {
 	id: string;
@@ -50,6 +52,40 @@ export interface DocumentTable {
 	created_by: string;
 	created_at: Millis;
 	updated_at: Millis;
+	kind: string;
+	theme: string | null;
+	summary: string;
+	due_date: string | null;
+	status: string;
+}
+
+export interface DocumentOrganisationTable {
+	document_id: string;
+	organisation_id: string;
+}
+
+export interface DocumentOrgMemberTable {
+	document_id: string;
+	organisation_id: string;
+	role: OrganisationRole;
+	added_by: string | null;
+	added_at: Millis;
+}
+
+export interface DocumentTemplateTable {
+	id: string;
+	kind: string;
+	name: string;
+	body: string;
+	position: number;
+	updated_by: string | null;
+	updated_at: Millis;
+}
+
+export interface DocumentSearchTable {
+	document_id: string;
+	title: string;
+	body: string;
 }
 
 export interface DocumentMemberTable {
@@ -84,4 +120,8 @@ export interface Database {
 	document_member: DocumentMemberTable;
 	document_update: DocumentUpdateTable;
 	document_snapshot: DocumentSnapshotTable;
+	document_organisation: DocumentOrganisationTable;
+	document_org_member: DocumentOrgMemberTable;
+	document_template: DocumentTemplateTable;
+	document_search: DocumentSearchTable;
 }

@@ -1,16 +1,41 @@
 // One access policy for both doors: HTTP routes and the collaboration websocket call this.
 import type { Db } from '../db';
-import type { DocumentRole } from '../db/schema';
+import type { TerritoryRole } from '../db/schema';
+import { strongestRole, type Role } from '../../documents/vocabulary';
 
 export interface Actor {
 	id: string;
 	territoryId: string;
+	organisationId: string;
+	territoryRole: TerritoryRole;
 }
 
-export type DocumentAccess =
-	| { status: 'not_found' }
-	| { status: 'forbidden' }
-	| { status: 'granted'; role: DocumentRole; canEdit: boolean; canManage: boolean };
+export interface Granted {
+	status: 'granted';
+	role: Role;
+	/** Co-writes the text (co-pilotes and rédacteurs). */
+	canEdit: boolean;
+	/** Comments (everyone but readers). */
+	canAnnotate: boolean;
+	/** Participants, settings, metadata: the binôme. */
+	canManage: boolean;
+	/** Who may replace the binôme: the binôme itself or the direction. */
+	canChangeBinome: boolean;
+}
+
+export type DocumentAccess = { status: 'not_found' } | { status: 'forbidden' } | Granted;
+
+export function grant(role: Role, actor: Pick<Actor, 'territoryRole'>): Granted {
+	const canManage = role === 'colead';
+	return {
+		status: 'granted',
+		role,
+		canEdit: role === 'colead' || role === 'editor',
+		canAnnotate: role !== 'reader',
+		canManage,
+		canChangeBinome: canManage || actor.territoryRole === 'direction'
+	};
+}
 
 export async function documentAccess(db: Db, actor: Actor, documentId: string): Promise<DocumentAccess> {
 	const row = await db
@@ -18,12 +43,16 @@ export async function documentAccess(db: Db, actor: Actor, documentId: string): 
 		.leftJoin('document_member', (join) =>
 			join.onRef('document_member.document_id', '=', 'document.id').on('document_member.user_id', '=', actor.id)
 		)
-		.select(['document.territory_id as territoryId', 'document_member.role as role'])
+		.leftJoin('document_org_member', (join) =>
+			join.onRef('document_org_member.document_id', '=', 'document.id').on('document_org_member.organisation_id', '=', actor.organisationId)
+		)
+		.select(['document.territory_id as territoryId', 'document_member.role as personalRole', 'document_org_member.role as organisationRole'])
 		.where('document.id', '=', documentId)
 		.executeTakeFirst();
 	// A document of another territory does not exist for this user: no hint that the id is valid.
 	if (!row || row.territoryId !== actor.territoryId) return { status: 'not_found' };
-	if (!row.role) return { status: 'forbidden' };
-	const canEdit = row.role === 'editor';
-	return { status: 'granted', role: row.role, canEdit, canManage: canEdit };
+	// The direction générale reads everything in its territory.
+	const role = strongestRole(row.personalRole, row.organisationRole, actor.territoryRole === 'direction' ? 'reader' : null);
+	if (!role) return { status: 'forbidden' };
+	return grant(role, actor);
 }

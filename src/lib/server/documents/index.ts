@@ -1,15 +1,21 @@
-export { documentAccess, type Actor, type DocumentAccess } from './access';
+export { documentAccess, grant, type Actor, type DocumentAccess, type Granted } from './access';
 export {
-	checkTitle,
 	createDocument,
 	getDocument,
 	listMembers,
+	listOrganisationMembers,
 	listTerritoryDocuments,
 	removeMember,
+	removeOrganisationMember,
+	setBinome,
 	setMember,
-	TITLE_MAX_LENGTH,
+	setOrganisationMember,
+	updateMetadata,
 	type DocumentMember,
-	type DocumentSummary
+	type DocumentSummary,
+	type NewDocument,
+	type OrganisationMember
 } from './queries';
+export { checkBinome, checkTitle, parseMetadata, parseNewDocument, SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH } from './rules';
 export { appendUpdates, authorship, lastSeq, loadStoredState, saveSnapshot, type JournalEntry, type StoredState } from './journal';
 export { plainText, updateFromProsemirrorJson } from './content';

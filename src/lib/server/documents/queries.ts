@@ -1,98 +1,180 @@
 import { inTransaction, type Db } from '../db';
-import type { DocumentRole } from '../db/schema';
+import type { DocumentRole, OrganisationRole } from '../db/schema';
 import { newId } from '../ids';
+import { strongestRole, type DocumentKind, type Role } from '../../documents/vocabulary';
 import { appendUpdates } from './journal';
-
-export const TITLE_MAX_LENGTH = 200;
+import type { Actor } from './access';
 
 export interface DocumentSummary {
 	id: string;
 	title: string;
+	kind: string;
+	theme: string | null;
+	status: string;
+	summary: string;
+	dueDate: string | null;
 	createdAt: number;
 	updatedAt: number;
-	creatorName: string;
-	creatorOrganisation: string;
-	/** The viewer's role, or null when the viewer does not take part. */
-	role: DocumentRole | null;
+	/** The viewer's effective role, or null when the viewer may not open it. */
+	role: Role | null;
+	/** Personal or organisation participation (not only the direction's right to read). */
+	participates: boolean;
+	coleads: { id: string; name: string; organisationId: string; organisationName: string }[];
+	organisationIds: string[];
 }
 
 export interface DocumentMember {
 	userId: string;
 	displayName: string;
 	jobTitle: string;
+	organisationId: string;
 	organisationName: string;
+	organisationKind: 'epci' | 'commune';
 	role: DocumentRole;
 }
 
-/** Every document of the viewer's territory, most recently active first, with the viewer's role. */
-export async function listTerritoryDocuments(db: Db, viewer: { id: string; territoryId: string }): Promise<DocumentSummary[]> {
+export interface OrganisationMember {
+	organisationId: string;
+	organisationName: string;
+	role: OrganisationRole;
+}
+
+export interface NewDocument {
+	title: string;
+	kind: DocumentKind;
+	theme: string | null;
+	summary: string;
+	dueDate: string | null;
+	organisationIds: string[];
+	/** The other half of the binôme; the creator is the first. */
+	partnerId: string;
+}
+
+/** Every document of the viewer's territory, most recently active first, with the viewer's effective role. */
+export async function listTerritoryDocuments(db: Db, viewer: Actor): Promise<DocumentSummary[]> {
 	const rows = await db
 		.selectFrom('document')
-		.innerJoin('app_user as creator', 'creator.id', 'document.created_by')
-		.innerJoin('organisation as creator_org', 'creator_org.id', 'creator.organisation_id')
 		.leftJoin('document_member', (join) =>
 			join.onRef('document_member.document_id', '=', 'document.id').on('document_member.user_id', '=', viewer.id)
+		)
+		.leftJoin('document_org_member', (join) =>
+			join.onRef('document_org_member.document_id', '=', 'document.id').on('document_org_member.organisation_id', '=', viewer.organisationId)
 		)
 		.select([
 			'document.id',
 			'document.title',
+			'document.kind',
+			'document.theme',
+			'document.status',
+			'document.summary',
+			'document.due_date as dueDate',
 			'document.created_at as createdAt',
 			'document.updated_at as updatedAt',
-			'creator.display_name as creatorName',
-			'creator_org.name as creatorOrganisation',
-			'document_member.role as role'
+			'document_member.role as personalRole',
+			'document_org_member.role as organisationRole'
 		])
 		.where('document.territory_id', '=', viewer.territoryId)
 		.orderBy('document.updated_at', 'desc')
 		.execute();
-	return rows.map((r) => ({ ...r, createdAt: Number(r.createdAt), updatedAt: Number(r.updatedAt), role: r.role ?? null }));
+	if (rows.length === 0) return [];
+	const ids = rows.map((r) => r.id);
+	const coleads = await db
+		.selectFrom('document_member')
+		.innerJoin('app_user', 'app_user.id', 'document_member.user_id')
+		.innerJoin('organisation', 'organisation.id', 'app_user.organisation_id')
+		.select(['document_member.document_id as documentId', 'app_user.id', 'app_user.display_name as name', 'organisation.id as organisationId', 'organisation.name as organisationName', 'organisation.kind as organisationKind'])
+		.where('document_member.role', '=', 'colead')
+		.where('document_member.document_id', 'in', ids)
+		.execute();
+	const concerned = await db.selectFrom('document_organisation').select(['document_id', 'organisation_id']).where('document_id', 'in', ids).execute();
+	return rows.map((r) => {
+		const participation = strongestRole(r.personalRole, r.organisationRole);
+		return {
+			id: r.id,
+			title: r.title,
+			kind: r.kind,
+			theme: r.theme,
+			status: r.status,
+			summary: r.summary,
+			dueDate: r.dueDate,
+			createdAt: Number(r.createdAt),
+			updatedAt: Number(r.updatedAt),
+			role: strongestRole(participation, viewer.territoryRole === 'direction' ? 'reader' : null),
+			participates: participation !== null,
+			// EPCI co-pilote first, then the commune's: the binôme reads the same way everywhere.
+			coleads: coleads
+				.filter((c) => c.documentId === r.id)
+				.sort((a, b) => (a.organisationKind === b.organisationKind ? 0 : a.organisationKind === 'epci' ? -1 : 1))
+				.map(({ id, name, organisationId, organisationName }) => ({ id, name, organisationId, organisationName })),
+			organisationIds: concerned.filter((c) => c.document_id === r.id).map((c) => c.organisation_id)
+		};
+	});
 }
 
 export async function getDocument(db: Db, documentId: string) {
 	const row = await db
 		.selectFrom('document')
-		.select(['id', 'title', 'territory_id as territoryId', 'created_by as createdBy', 'created_at as createdAt', 'updated_at as updatedAt'])
+		.select(['id', 'title', 'kind', 'theme', 'status', 'summary', 'due_date as dueDate', 'territory_id as territoryId', 'created_by as createdBy', 'created_at as createdAt', 'updated_at as updatedAt'])
 		.where('id', '=', documentId)
 		.executeTakeFirst();
-	return row ? { ...row, createdAt: Number(row.createdAt), updatedAt: Number(row.updatedAt) } : null;
+	if (!row) return null;
+	const organisations = await db.selectFrom('document_organisation').select('organisation_id').where('document_id', '=', documentId).execute();
+	return { ...row, createdAt: Number(row.createdAt), updatedAt: Number(row.updatedAt), organisationIds: organisations.map((o) => o.organisation_id) };
 }
 
-export type TitleCheck = { ok: true; title: string } | { ok: false; message: string };
-
-/** Validates a document title; the message is shown to the user as is. */
-export function checkTitle(raw: unknown): TitleCheck {
-	if (typeof raw !== 'string') return { ok: false, message: 'Indiquez un titre.' };
-	const title = raw.replace(/\s+/g, ' ').trim();
-	if (!title) return { ok: false, message: 'Indiquez un titre.' };
-	if (title.length > TITLE_MAX_LENGTH) return { ok: false, message: `Le titre ne doit pas dépasser ${TITLE_MAX_LENGTH} caractères.` };
-	return { ok: true, title };
-}
-
-/** Creates a document whose creator is its first editor; `initialContent` is an optional Yjs update. */
-export async function createDocument(
-	db: Db,
-	creator: { id: string; territoryId: string },
-	title: string,
-	initialContent?: Uint8Array,
-	now = Date.now()
-): Promise<string> {
+/** Creates a document with its binôme (creator + partner as co-pilotes); `initialContent` is a Yjs update. Inputs must be validated. */
+export async function createDocument(db: Db, creator: { id: string; territoryId: string }, input: NewDocument, initialContent?: Uint8Array, now = Date.now()): Promise<string> {
 	const id = newId();
 	await inTransaction(db, async (trx) => {
 		await trx
 			.insertInto('document')
-			.values({ id, territory_id: creator.territoryId, title, created_by: creator.id, created_at: now, updated_at: now })
+			.values({
+				id,
+				territory_id: creator.territoryId,
+				title: input.title,
+				kind: input.kind,
+				theme: input.theme,
+				summary: input.summary,
+				due_date: input.dueDate,
+				status: 'brouillon',
+				created_by: creator.id,
+				created_at: now,
+				updated_at: now
+			})
 			.execute();
 		await trx
 			.insertInto('document_member')
-			.values({ document_id: id, user_id: creator.id, role: 'editor', added_by: creator.id, added_at: now })
+			.values([creator.id, input.partnerId].map((userId) => ({ document_id: id, user_id: userId, role: 'colead' as const, added_by: creator.id, added_at: now })))
 			.execute();
+		if (input.organisationIds.length) {
+			await trx.insertInto('document_organisation').values(input.organisationIds.map((organisationId) => ({ document_id: id, organisation_id: organisationId }))).execute();
+		}
 		if (initialContent) await appendUpdates(trx, id, 0, [{ userId: creator.id, data: initialContent }], now);
 	});
 	return id;
 }
 
+export async function updateMetadata(db: Db, documentId: string, input: Omit<NewDocument, 'partnerId' | 'kind'>, now = Date.now()): Promise<void> {
+	await inTransaction(db, async (trx) => {
+		await trx
+			.updateTable('document')
+			.set({ title: input.title, theme: input.theme, summary: input.summary, due_date: input.dueDate, updated_at: now })
+			.where('id', '=', documentId)
+			.execute();
+		await trx.deleteFrom('document_organisation').where('document_id', '=', documentId).execute();
+		if (input.organisationIds.length) {
+			await trx.insertInto('document_organisation').values(input.organisationIds.map((organisationId) => ({ document_id: documentId, organisation_id: organisationId }))).execute();
+		}
+	});
+	await syncSearchTitle(db, documentId, input.title);
+}
+
+async function syncSearchTitle(db: Db, documentId: string, title: string): Promise<void> {
+	await db.updateTable('document_search').set({ title }).where('document_id', '=', documentId).execute();
+}
+
 export async function listMembers(db: Db, documentId: string): Promise<DocumentMember[]> {
-	return db
+	const rows = await db
 		.selectFrom('document_member')
 		.innerJoin('app_user', 'app_user.id', 'document_member.user_id')
 		.innerJoin('organisation', 'organisation.id', 'app_user.organisation_id')
@@ -100,24 +182,32 @@ export async function listMembers(db: Db, documentId: string): Promise<DocumentM
 			'app_user.id as userId',
 			'app_user.display_name as displayName',
 			'app_user.job_title as jobTitle',
+			'organisation.id as organisationId',
 			'organisation.name as organisationName',
+			'organisation.kind as organisationKind',
 			'document_member.role as role'
 		])
 		.where('document_member.document_id', '=', documentId)
-		.orderBy('document_member.role') // editors before readers
 		.orderBy('app_user.display_name')
+		.execute();
+	const rank: Record<DocumentRole, number> = { colead: 0, editor: 1, annotator: 2, reader: 3 };
+	return rows.sort((a, b) => rank[a.role] - rank[b.role]);
+}
+
+export async function listOrganisationMembers(db: Db, documentId: string): Promise<OrganisationMember[]> {
+	return db
+		.selectFrom('document_org_member')
+		.innerJoin('organisation', 'organisation.id', 'document_org_member.organisation_id')
+		.select(['organisation.id as organisationId', 'organisation.name as organisationName', 'document_org_member.role as role'])
+		.where('document_org_member.document_id', '=', documentId)
+		.orderBy('organisation.name')
 		.execute();
 }
 
-/** Adds a participant or changes their role. Returns the previous role (null if newly added). */
+/** Adds a participant or changes their role (never a co-pilote: see setBinome). Returns the previous role. */
 export async function setMember(db: Db, documentId: string, userId: string, role: DocumentRole, addedBy: string, now = Date.now()): Promise<DocumentRole | null> {
 	return inTransaction(db, async (trx) => {
-		const existing = await trx
-			.selectFrom('document_member')
-			.select('role')
-			.where('document_id', '=', documentId)
-			.where('user_id', '=', userId)
-			.executeTakeFirst();
+		const existing = await trx.selectFrom('document_member').select('role').where('document_id', '=', documentId).where('user_id', '=', userId).executeTakeFirst();
 		if (existing) {
 			await trx.updateTable('document_member').set({ role }).where('document_id', '=', documentId).where('user_id', '=', userId).execute();
 		} else {
@@ -130,4 +220,43 @@ export async function setMember(db: Db, documentId: string, userId: string, role
 export async function removeMember(db: Db, documentId: string, userId: string): Promise<boolean> {
 	const result = await db.deleteFrom('document_member').where('document_id', '=', documentId).where('user_id', '=', userId).executeTakeFirst();
 	return Number(result.numDeletedRows) > 0;
+}
+
+export async function setOrganisationMember(db: Db, documentId: string, organisationId: string, role: OrganisationRole, addedBy: string, now = Date.now()): Promise<OrganisationRole | null> {
+	return inTransaction(db, async (trx) => {
+		const existing = await trx.selectFrom('document_org_member').select('role').where('document_id', '=', documentId).where('organisation_id', '=', organisationId).executeTakeFirst();
+		if (existing) {
+			await trx.updateTable('document_org_member').set({ role }).where('document_id', '=', documentId).where('organisation_id', '=', organisationId).execute();
+		} else {
+			await trx.insertInto('document_org_member').values({ document_id: documentId, organisation_id: organisationId, role, added_by: addedBy, added_at: now }).execute();
+		}
+		return existing?.role ?? null;
+	});
+}
+
+export async function removeOrganisationMember(db: Db, documentId: string, organisationId: string): Promise<boolean> {
+	const result = await db.deleteFrom('document_org_member').where('document_id', '=', documentId).where('organisation_id', '=', organisationId).executeTakeFirst();
+	return Number(result.numDeletedRows) > 0;
+}
+
+/**
+ * Replaces the binôme. Former co-pilotes who leave it stay as rédacteurs: they keep writing,
+ * they no longer steer. Returns the ids whose role changed.
+ */
+export async function setBinome(db: Db, documentId: string, pair: [string, string], by: string, now = Date.now()): Promise<string[]> {
+	return inTransaction(db, async (trx) => {
+		const current = await trx.selectFrom('document_member').select('user_id').where('document_id', '=', documentId).where('role', '=', 'colead').execute();
+		const changed: string[] = [];
+		for (const { user_id } of current) {
+			if (pair.includes(user_id)) continue;
+			await trx.updateTable('document_member').set({ role: 'editor' }).where('document_id', '=', documentId).where('user_id', '=', user_id).execute();
+			changed.push(user_id);
+		}
+		for (const userId of pair) {
+			if (current.some((c) => c.user_id === userId)) continue;
+			await setMember(trx, documentId, userId, 'colead', by, now);
+			changed.push(userId);
+		}
+		return changed;
+	});
 }

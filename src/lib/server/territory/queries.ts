@@ -34,3 +34,13 @@ export async function findTerritoryUser(db: Db, territoryId: string, userId: str
 export async function getTerritory(db: Db, territoryId: string) {
 	return (await db.selectFrom('territory').select(['id', 'name', 'kind']).where('id', '=', territoryId).executeTakeFirst()) ?? null;
 }
+
+export async function listOrganisations(db: Db, territoryId: string) {
+	return db
+		.selectFrom('organisation')
+		.select(['id', 'name', 'kind', 'population'])
+		.where('territory_id', '=', territoryId)
+		.orderBy('kind', 'desc') // the EPCI first
+		.orderBy('name')
+		.execute();
+}

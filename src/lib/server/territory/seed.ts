@@ -1,10 +1,12 @@
 // The demo territory: a fictional communauté d'agglomération, seeded only into an empty database.
 import type { Db } from '../db';
 import { inTransaction } from '../db';
-import type { DocumentRole, TerritoryRole } from '../db/schema';
+import type { DocumentRole, OrganisationRole, TerritoryRole } from '../db/schema';
+import type { DocumentKind } from '../../documents/vocabulary';
+import { indexDocument } from '../search';
 import { hashPassword } from '../auth/password';
 import { newId } from '../ids';
-import { createDocument, setMember } from '../documents/queries';
+import { createDocument, setMember, setOrganisationMember } from '../documents/queries';
 import { updateFromProsemirrorJson } from '../documents/content';
 import { pm } from '../../editor/schema';
 
@@ -91,16 +93,28 @@ function emailOf(name: string, slug: string): string {
 
 interface SeedDocument {
 	title: string;
+	kind: DocumentKind;
+	theme: string;
+	summary: string;
 	creator: string;
+	partner: string;
+	/** Organisations concerned, by slug. */
+	concerns: string[];
 	members: [string, DocumentRole][];
+	organisationMembers?: [string, OrganisationRole][];
 	body: ReturnType<typeof pm.doc>;
 }
 
 const DOCUMENTS: SeedDocument[] = [
 	{
 		title: 'Position commune RGPD — délégué à la protection des données mutualisé',
+		kind: 'position-commune',
+		theme: 'numerique-rgpd',
+		summary: 'Proposer aux communes un DPO mutualisé porté par l’agglomération.',
 		creator: 'julien',
-		members: [['isabelle', 'editor'], ['thomas', 'editor'], ['amandine', 'reader'], ['claire', 'reader']],
+		partner: 'isabelle',
+		concerns: ['agglo-lauze', 'saint-aubin', 'lauzieres', 'beaumont'],
+		members: [['thomas', 'editor'], ['amandine', 'reader'], ['claire', 'reader']],
 		body: pm.doc(
 			pm.h(1, 'Position commune RGPD'),
 			pm.h(2, 'Contexte'),
@@ -116,8 +130,14 @@ const DOCUMENTS: SeedDocument[] = [
 	},
 	{
 		title: 'Plan de formation mutualisé 2027',
+		kind: 'plan-de-formation',
+		theme: 'rh',
+		summary: 'Besoins de formation communs et sessions accueillies par les communes.',
 		creator: 'nadia',
-		members: [['marion', 'editor'], ['karim', 'editor'], ['elodie', 'reader'], ['olivier', 'editor']],
+		partner: 'marion',
+		concerns: ['agglo-lauze', 'lauzieres', 'montferrand', 'sainte-colombe', 'mas-sauvage'],
+		members: [['karim', 'editor'], ['elodie', 'reader'], ['olivier', 'editor']],
+		organisationMembers: [['mas-sauvage', 'annotator']],
 		body: pm.doc(
 			pm.h(1, 'Plan de formation mutualisé 2027'),
 			pm.p('Recensement des besoins réalisé auprès des douze communes et des services de l’agglomération en septembre.'),
@@ -129,8 +149,13 @@ const DOCUMENTS: SeedDocument[] = [
 	},
 	{
 		title: 'Projet de territoire 2026-2032 — note de cadrage',
+		kind: 'projet-de-territoire',
+		theme: 'gouvernance',
+		summary: 'Méthode et calendrier d’élaboration du projet de territoire.',
 		creator: 'claire',
-		members: [['sophie', 'editor'], ['pierre', 'editor'], ['bernard', 'reader'], ['thomas', 'reader']],
+		partner: 'pierre',
+		concerns: ['agglo-lauze', 'villeneuve'],
+		members: [['sophie', 'editor'], ['bernard', 'reader'], ['thomas', 'reader']],
 		body: pm.doc(
 			pm.h(1, 'Projet de territoire 2026-2032'),
 			pm.h(2, 'Ambition'),
@@ -150,6 +175,7 @@ export async function seedDemoTerritory(db: Db, now = Date.now()) {
 	const passwordHash = await hashPassword(DEMO_PASSWORD);
 	const territoryId = newId();
 	const userIds = new Map<string, string>();
+	const organisationIds = new Map<string, string>();
 	const logins: { email: string; name: string; organisation: string; job: string; role: TerritoryRole }[] = [];
 
 	await inTransaction(db, async (trx) => {
@@ -160,6 +186,7 @@ export async function seedDemoTerritory(db: Db, now = Date.now()) {
 		];
 		for (const org of organisations) {
 			const organisationId = newId();
+			organisationIds.set(org.slug, organisationId);
 			await trx
 				.insertInto('organisation')
 				.values({ id: organisationId, territory_id: territoryId, name: org.name, kind: org.kind, insee_code: org.insee, population: org.population, created_at: now })
@@ -178,8 +205,19 @@ export async function seedDemoTerritory(db: Db, now = Date.now()) {
 		}
 		for (const doc of DOCUMENTS) {
 			const creatorId = userIds.get(doc.creator)!;
-			const documentId = await createDocument(trx, { id: creatorId, territoryId }, doc.title, updateFromProsemirrorJson(doc.body), now);
+			const input = {
+				title: doc.title,
+				kind: doc.kind,
+				theme: doc.theme,
+				summary: doc.summary,
+				dueDate: null,
+				organisationIds: doc.concerns.map((slug) => organisationIds.get(slug)!),
+				partnerId: userIds.get(doc.partner)!
+			};
+			const documentId = await createDocument(trx, { id: creatorId, territoryId }, input, updateFromProsemirrorJson(doc.body), now);
 			for (const [key, role] of doc.members) await setMember(trx, documentId, userIds.get(key)!, role, creatorId, now);
+			for (const [slug, role] of doc.organisationMembers ?? []) await setOrganisationMember(trx, documentId, organisationIds.get(slug)!, role, creatorId, now);
+			await indexDocument(trx, documentId);
 		}
 	});
 	return { territoryId, territoryName: EPCI.name, password: DEMO_PASSWORD, logins };

@@ -9,7 +9,7 @@ import { db } from '$lib/server/runtime';
  */
 export const GET: RequestHandler = async ({ locals, params }) => {
 	const user = locals.user!;
-	const access = await documentAccess(db(), { id: user.id, territoryId: user.territoryId }, params.id);
+	const access = await documentAccess(db(), user, params.id);
 	const status = access.status === 'granted' ? 200 : access.status === 'forbidden' ? 403 : 404;
 	return json({ status, canEdit: access.status === 'granted' && access.canEdit }, { status, headers: { 'cache-control': 'no-store' } });
 };

@@ -1,0 +1,38 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { createDocument, parseNewDocument } from '$lib/server/documents';
+import { indexDocument } from '$lib/server/search';
+import { instantiateTemplate, listTemplates } from '$lib/server/templates';
+import { listOrganisations, listTerritoryUsers } from '$lib/server/territory/queries';
+import { db } from '$lib/server/runtime';
+
+export const load: PageServerLoad = async ({ locals }) => {
+	const user = locals.user!;
+	const users = await listTerritoryUsers(db(), user.territoryId);
+	return {
+		templates: (await listTemplates(db())).map(({ id, kind, name }) => ({ id, kind, name })),
+		organisations: await listOrganisations(db(), user.territoryId),
+		// The binôme joins both sides: offer the other side's people.
+		partners: users.filter((u) => u.organisationKind !== user.organisationKind),
+		creatorSide: user.organisationKind
+	};
+};
+
+export const actions: Actions = {
+	default: async ({ request, locals }) => {
+		const user = locals.user!;
+		const form = await request.formData();
+		const parsed = await parseNewDocument(db(), user, form);
+		if (!parsed.ok) {
+			const keep = (name: string) => String(form.get(name) ?? '').slice(0, 1000);
+			return fail(400, {
+				message: parsed.message,
+				values: { title: keep('title').slice(0, 300), kind: keep('kind'), template: keep('template'), theme: keep('theme'), summary: keep('summary'), dueDate: keep('dueDate'), partner: keep('partner'), organisations: form.getAll('organisations').map(String) }
+			});
+		}
+		const { input, template } = parsed.value;
+		const id = await createDocument(db(), user, input, instantiateTemplate(template));
+		await indexDocument(db(), id);
+		redirect(303, `/documents/${id}`);
+	}
+};
