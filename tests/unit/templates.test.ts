@@ -1,0 +1,55 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
+import type { Db } from '../../src/lib/server/db';
+import { ensureDefaultTemplates, getTemplate, instantiateTemplate, listTemplates, checkTemplateBody } from '../../src/lib/server/templates';
+import { plainText } from '../../src/lib/server/documents';
+import { DOCUMENT_FRAGMENT } from '../../src/lib/editor/schema';
+import { freshDb } from '../helpers/db';
+
+let db: Db;
+beforeAll(async () => {
+	({ db } = await freshDb());
+	await ensureDefaultTemplates(db);
+});
+
+type Node = { type: string; attrs?: Record<string, unknown>; content?: Node[]; text?: string };
+function instantiate(update: Uint8Array) {
+	const doc = new Y.Doc();
+	Y.applyUpdate(doc, update);
+	return { doc, json: yXmlFragmentToProsemirrorJSON(doc.getXmlFragment(DOCUMENT_FRAGMENT)) as Node };
+}
+const headings = (json: Node) => (json.content ?? []).filter((n) => n.type === 'heading').map((n) => n.content?.map((t) => t.text).join(''));
+
+describe('templates', () => {
+	it('are stored as data for every kind, once', async () => {
+		await ensureDefaultTemplates(db);
+		const templates = await listTemplates(db);
+		expect(new Set(templates.map((t) => t.kind))).toEqual(new Set(['position-commune', 'plan-de-formation', 'projet-de-territoire', 'compte-rendu', 'note']));
+		expect(templates.filter((t) => t.id === 'position-commune')).toHaveLength(1);
+	});
+
+	it('a position commune has Contexte / Cadre réglementaire / Position proposée / Points d’arbitrage / Annexes', async () => {
+		const { json } = instantiate(instantiateTemplate((await getTemplate(db, 'position-commune'))!));
+		expect(headings(json)).toEqual(['Contexte', 'Cadre réglementaire', 'Position proposée', 'Points d’arbitrage', 'Annexes']);
+	});
+
+	it('the RIFSEEP position adds a table of function groups with a header row', async () => {
+		const { json, doc } = instantiate(instantiateTemplate((await getTemplate(db, 'position-commune-rifseep'))!));
+		const table = json.content!.find((n) => n.type === 'table')!;
+		expect(table.content![0].content!.every((cell) => cell.type === 'tableHeader')).toBe(true);
+		expect(table.content!.length).toBeGreaterThanOrEqual(4);
+		expect(plainText(doc)).toContain('Groupe de fonctions');
+		expect(plainText(doc)).toContain('A1');
+	});
+
+	it('minutes follow the three-part agenda of a DGS meeting, with attendees and decisions', async () => {
+		const { json } = instantiate(instantiateTemplate((await getTemplate(db, 'compte-rendu'))!));
+		expect(headings(json)).toEqual(expect.arrayContaining(['Participants', '1. Compétences et zones grises', '2. Sujet d’intérêt commun', '3. Thème remonté par les membres', 'Décisions']));
+	});
+
+	it('rejects a template body the editor could not open', () => {
+		expect(checkTemplateBody({ type: 'doc', content: [{ type: 'marquee' }] })).toMatch(/pas valide/);
+		expect(checkTemplateBody({ type: 'doc', content: [{ type: 'paragraph' }] })).toBeNull();
+	});
+});
