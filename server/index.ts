@@ -23,6 +23,8 @@ async function serve(): Promise<void> {
 		process.env.PROTOCOL_HEADER ||= 'x-forwarded-proto';
 	}
 	else process.env.ORIGIN = config.origin;
+	// Large enough that an oversized form field reaches our validation and gets a French message.
+	process.env.BODY_SIZE_LIMIT ||= '16M';
 	// Imported after the environment is final: adapter-node reads it at import time.
 	const handlerUrl = new URL('../build/handler.js', import.meta.url).href;
 	const { handler } = (await import(handlerUrl)) as { handler: RequestHandler };

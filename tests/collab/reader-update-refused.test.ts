@@ -13,6 +13,7 @@ let db: Db;
 let port: number;
 let editor: TestUser;
 let reader: TestUser;
+let annotator: TestUser;
 let documentId: string;
 
 beforeAll(async () => {
@@ -20,7 +21,8 @@ beforeAll(async () => {
 	const territory = await buildTerritory(db);
 	editor = await buildUser(db, territory, territory.epciId);
 	reader = await buildUser(db, territory, territory.communeId);
-	documentId = await buildDocument(db, editor, [[reader, 'reader']], 'Version validée.');
+	annotator = await buildUser(db, territory, territory.communeId);
+	documentId = await buildDocument(db, editor, [[reader, 'reader'], [annotator, 'annotator']], 'Version validée.');
 	({ port } = await startCollabServer(db));
 });
 
@@ -71,5 +73,20 @@ describe('a reader', () => {
 		await new Promise((r) => setTimeout(r, 200));
 		expect(watcher.doc.getText('t').toString()).not.toContain('interdite');
 		expect(await storedText(db, documentId)).not.toContain('interdite');
+	});
+});
+
+describe('an annotator (club métier)', () => {
+	it('comments but cannot change the text: content updates are refused and never stored', async () => {
+		const watcher = connectProvider(port, documentId, editor.token);
+		const club = connectProvider(port, documentId, annotator.token);
+		await Promise.all([synced(watcher.provider), synced(club.provider)]);
+		const before = watcher.doc.getText('t').toString();
+		club.doc.getText('t').insert(0, 'Réécriture par le club ');
+		watcher.doc.getText('t').insert(0, '#');
+		await waitFor(() => club.doc.getText('t').toString().includes('#'), 5000, 'annotator receives edits');
+		await new Promise((r) => setTimeout(r, 200));
+		expect(watcher.doc.getText('t').toString()).toBe(`#${before}`);
+		expect(await storedText(db, documentId)).toBe(`#${before}`);
 	});
 });

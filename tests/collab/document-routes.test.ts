@@ -1,0 +1,143 @@
+// Role checks on the HTTP routes of the real production process (SvelteKit actions included).
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/lib/server/db';
+import { listMembers } from '../../src/lib/server/documents';
+import { SESSION_COOKIE } from '../../src/lib/server/auth/cookie';
+import { freshDb } from '../helpers/db';
+import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
+import { freePort, spawnServer, useBuiltServer } from '../helpers/process';
+
+useBuiltServer();
+
+let db: Db;
+let base: string;
+let coLead: TestUser;
+let partner: TestUser;
+let editor: TestUser;
+let annotator: TestUser;
+let reader: TestUser;
+let direction: TestUser;
+let outsider: TestUser;
+let newcomer: TestUser;
+let otherCommuneUser: TestUser;
+let documentId: string;
+
+beforeAll(async () => {
+	const fresh = await freshDb();
+	db = fresh.db;
+	const territory = await buildTerritory(db);
+	coLead = await buildUser(db, territory, territory.epciId);
+	partner = await buildUser(db, territory, territory.communeId);
+	editor = await buildUser(db, territory, territory.communeId);
+	annotator = await buildUser(db, territory, territory.communeId);
+	reader = await buildUser(db, territory, territory.communeId);
+	direction = await buildUser(db, territory, territory.epciId, { role: 'direction' });
+	outsider = await buildUser(db, territory, territory.epciId);
+	newcomer = await buildUser(db, territory, territory.communeId);
+	otherCommuneUser = await buildUser(db, territory, territory.communeId);
+	documentId = await buildDocument(db, coLead, [[editor, 'editor'], [annotator, 'annotator'], [reader, 'reader']], undefined, partner);
+	const port = await freePort();
+	base = `http://127.0.0.1:${port}`;
+	await spawnServer(port, fresh.file, { ORIGIN: base });
+}, 120_000);
+
+async function call(path: string, user: TestUser | null, form?: Record<string, string>) {
+	const headers: Record<string, string> = { accept: 'text/html', origin: base };
+	if (user) headers.cookie = `${SESSION_COOKIE}=${user.token}`;
+	const init: RequestInit = { headers, redirect: 'manual' };
+	if (form) {
+		init.method = 'POST';
+		init.body = new URLSearchParams(form);
+		headers['content-type'] = 'application/x-www-form-urlencoded';
+	}
+	const response = await fetch(base + path, init);
+	return { status: response.status, location: response.headers.get('location'), text: await response.text() };
+}
+
+const roleOf = async (user: TestUser) => (await listMembers(db, documentId)).find((m) => m.userId === user.id)?.role ?? null;
+
+describe('document page', () => {
+	it('opens for every participant and for the direction; 403 for others; 404 for unknown ids; login for anonymous', async () => {
+		for (const user of [coLead, partner, editor, annotator, reader, direction]) expect((await call(`/documents/${documentId}`, user)).status).toBe(200);
+		const refused = await call(`/documents/${documentId}`, outsider);
+		expect(refused.status).toBe(403);
+		expect(refused.text).toContain('Accès refusé');
+		expect((await call('/documents/aaaaaaaaaaaaaaaa', coLead)).status).toBe(404);
+		expect((await call('/documents/pas-un-id', coLead)).status).toBe(404);
+		const anonymous = await call(`/documents/${documentId}`, null);
+		expect(anonymous.status).toBe(303);
+		expect(anonymous.location).toMatch(/^\/connexion\?redirectTo=/);
+	});
+});
+
+describe('participants and settings: the binôme only', () => {
+	for (const [name, user] of [['editor', () => editor], ['annotator', () => annotator], ['reader', () => reader], ['direction', () => direction], ['outsider', () => outsider]] as const) {
+		it(`${name}: adding someone, changing settings → refused, nothing saved`, async () => {
+			const added = await call(`/documents/${documentId}?/setMember`, user(), { userId: newcomer.id, role: 'editor' });
+			expect([403]).toContain(added.status);
+			expect(await roleOf(newcomer)).toBeNull();
+			const settings = await call(`/documents/${documentId}?/updateSettings`, user(), { title: 'Titre détourné' });
+			expect(settings.status).toBe(403);
+			expect((await db.selectFrom('document').select('title').where('id', '=', documentId).executeTakeFirstOrThrow()).title).toBe('Document de test');
+		});
+	}
+
+	it('a co-pilote adds a participant, changes settings; bad input is refused in French', async () => {
+		expect((await call(`/documents/${documentId}?/setMember`, partner, { userId: newcomer.id, role: 'annotator' })).status).toBe(200);
+		expect(await roleOf(newcomer)).toBe('annotator');
+		const badRole = await call(`/documents/${documentId}?/setMember`, partner, { userId: newcomer.id, role: 'colead' });
+		expect(badRole.status).toBe(400);
+		expect(badRole.text).toContain('Choisissez un rôle');
+		const script = await call(`/documents/${documentId}?/updateSettings`, coLead, { title: '<img src=x onerror=alert(1)>' });
+		expect(script.status).toBe(400);
+		expect(script.text).toContain('ne peut pas contenir');
+		expect((await call(`/documents/${documentId}?/updateSettings`, coLead, { title: 'Position commune — RIFSEEP', theme: 'rh' })).status).toBe(200);
+	});
+});
+
+describe('binôme changes: the binôme itself or the direction', () => {
+	it('an editor cannot change the binôme', async () => {
+		const response = await call(`/documents/${documentId}?/setBinome`, editor, { epci: coLead.id, commune: editor.id });
+		expect(response.status).toBe(403);
+		expect(await roleOf(editor)).toBe('editor');
+	});
+
+	it('two people of the same side are refused with a French message', async () => {
+		const response = await call(`/documents/${documentId}?/setBinome`, coLead, { epci: coLead.id, commune: outsider.id });
+		expect(response.status).toBe(400);
+		expect(response.text).toContain('co-pilote communal');
+		expect(await roleOf(partner)).toBe('colead');
+	});
+
+	it('the direction replaces the communal co-pilote; the former one stays as rédacteur', async () => {
+		expect((await call(`/documents/${documentId}?/setBinome`, direction, { epci: coLead.id, commune: otherCommuneUser.id })).status).toBe(200);
+		expect(await roleOf(otherCommuneUser)).toBe('colead');
+		expect(await roleOf(partner)).toBe('editor');
+	});
+});
+
+describe('creating documents with bad input', () => {
+	const good = () => ({ title: 'Plan de formation 2028', kind: 'plan-de-formation', template: 'plan-de-formation', partner: partner.id });
+	for (const [name, override, message] of [
+		['10 MB title', { title: 'x'.repeat(10 * 1024 * 1024) }, '200 caractères'],
+		['script in title', { title: '<script>alert(1)</script>' }, 'ne peut pas contenir'],
+		['unknown kind', { kind: 'inconnu' }, 'Type de document inconnu'],
+		['missing binôme half', { partner: '' }, 'second co-pilote']
+	] as const) {
+		it(`${name} → 400 with a French message, nothing saved, no 500`, async () => {
+			const before = (await db.selectFrom('document').select('id').execute()).length;
+			const response = await call('/documents/nouveau', coLead, { ...good(), ...override });
+			expect(response.status).toBe(400);
+			expect(response.text).toContain(message);
+			expect((await db.selectFrom('document').select('id').execute()).length).toBe(before);
+		});
+	}
+
+	it('a valid form creates the document with its binôme and redirects to it', async () => {
+		const response = await call('/documents/nouveau', coLead, good());
+		expect(response.status).toBe(303);
+		const id = response.location!.split('/').pop()!;
+		const coleads = (await listMembers(db, id)).filter((m) => m.role === 'colead').map((m) => m.userId);
+		expect(coleads.sort()).toEqual([coLead.id, partner.id].sort());
+	});
+});
