@@ -20,6 +20,7 @@ let direction: TestUser;
 let outsider: TestUser;
 let newcomer: TestUser;
 let otherCommuneUser: TestUser;
+let admin: TestUser;
 let documentId: string;
 
 beforeAll(async () => {
@@ -35,6 +36,7 @@ beforeAll(async () => {
 	outsider = await buildUser(db, territory, territory.epciId);
 	newcomer = await buildUser(db, territory, territory.communeId);
 	otherCommuneUser = await buildUser(db, territory, territory.communeId);
+	admin = await buildUser(db, territory, territory.epciId, { role: 'admin' });
 	documentId = await buildDocument(db, coLead, [[editor, 'editor'], [annotator, 'annotator'], [reader, 'reader']], undefined, partner);
 	const port = await freePort();
 	base = `http://127.0.0.1:${port}`;
@@ -139,5 +141,31 @@ describe('creating documents with bad input', () => {
 		const id = response.location!.split('/').pop()!;
 		const coleads = (await listMembers(db, id)).filter((m) => m.role === 'colead').map((m) => m.userId);
 		expect(coleads.sort()).toEqual([coLead.id, partner.id].sort());
+	});
+});
+
+describe('templates are data, edited by administrators', () => {
+	const body = JSON.stringify({ type: 'doc', content: [{ type: 'heading', attrs: { level: 2 }, content: [{ type: 'text', text: 'Ordre du jour' }] }] });
+
+	it('refuses non-administrators', async () => {
+		expect((await call('/admin/modeles', coLead)).status).toBe(403);
+		expect((await call('/admin/modeles/note', direction, { name: 'Note', body })).status).toBe(403);
+	});
+
+	it('refuses an invalid body and keeps the stored template', async () => {
+		const response = await call('/admin/modeles/note', admin, { name: 'Note', body: '{"type":"doc","content":[{"type":"marquee"}]}' });
+		expect(response.status).toBe(400);
+		expect(response.text).toContain('pas valide');
+		expect((await call('/admin/modeles/inconnu', admin)).status).toBe(404);
+	});
+
+	it('a saved template is what the next document of that kind starts from', async () => {
+		expect((await call('/admin/modeles/note', admin, { name: 'Note de séance', body })).status).toBe(200);
+		const created = await call('/documents/nouveau', coLead, { title: 'Note du 3 mars', kind: 'note', template: 'note', partner: partner.id });
+		expect(created.status).toBe(303);
+		const page = await call(created.location!, coLead);
+		expect(page.status).toBe(200);
+		const row = await db.selectFrom('document_search').select('body').where('document_id', '=', created.location!.split('/').pop()!).executeTakeFirstOrThrow();
+		expect(row.body).toBe('Ordre du jour');
 	});
 });

@@ -83,7 +83,7 @@ describe('creating a document: bad input gives a French message', () => {
 	});
 
 	it('an organisation of another territory cannot be concerned', async () => {
-		const parsed = await parseNewDocument(db, creator, form({ ...valid(), organisations: [foreigner.organisationId] } as Record<string, string>));
+		const parsed = await parseNewDocument(db, creator, form({ ...valid(), organisations: [foreigner.organisationId] }));
 		expect(parsed).toMatchObject({ ok: false, message: expect.stringMatching(/organisations choisies/) });
 	});
 });
