@@ -22,6 +22,7 @@ export default defineConfig({
 	test: {
 		include: ['tests/unit/**/*.test.ts', 'tests/collab/**/*.test.ts'],
 		environment: 'node',
+		globalSetup: ['tests/helpers/global-setup.ts'],
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
 		expect: { requireAssertions: true },

@@ -7,6 +7,7 @@ import { migrateToLatest } from '../src/lib/server/db';
 import { DEMO_HIGHLIGHTS, DEMO_PASSWORD, seedDemoTerritory } from '../src/lib/server/territory/seed';
 import { CollabServer, collabOptionsFromConfig } from './collab';
 import { createAppServer, type RequestHandler } from './app-server';
+import { benchSetup } from './bench-setup';
 
 async function serve(): Promise<void> {
 	const startedAt = performance.now();
@@ -86,7 +87,14 @@ const command = process.argv[2] ?? 'serve';
 const commands: Record<string, () => Promise<void>> = {
 	serve,
 	migrate: () => migrate().finally(disposeRuntime),
-	seed: () => seed().finally(disposeRuntime)
+	seed: () => seed().finally(disposeRuntime),
+	'bench-setup': async () => {
+		const { db } = runtime();
+		await migrateToLatest(db);
+		const result = await benchSetup(db, Number(process.argv[3] ?? 1), Number(process.argv[4] ?? 2));
+		process.stdout.write(`${JSON.stringify(result)}\n`);
+		await disposeRuntime();
+	}
 };
 const run = commands[command];
 if (!run) {

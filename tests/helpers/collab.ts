@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll } from 'vitest';
+import { onCleanup } from './cleanup';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
@@ -23,7 +23,7 @@ export async function startCollabServer(db: Db, options: Partial<CollabOptions> 
 		server.closeAllConnections();
 		await new Promise((resolve) => server.close(resolve));
 	};
-	afterAll(stop);
+	onCleanup(stop);
 	return { collab, server, port, url: `ws://127.0.0.1:${port}/collab`, stop };
 }
 
@@ -43,7 +43,7 @@ export function connectProvider(port: number, documentId: string, token: string,
 		disableBc: true,
 		maxBackoffTime: 200
 	});
-	afterAll(() => {
+	onCleanup(() => {
 		provider.destroy();
 		doc.destroy();
 	});

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll } from 'vitest';
+import { onCleanup } from './cleanup';
 import * as Y from 'yjs';
 import { migrateToLatest, openDatabase, type Db } from '../../src/lib/server/db';
 import { loadStoredState } from '../../src/lib/server/documents/journal';
@@ -12,7 +12,7 @@ export async function freshDb(): Promise<{ db: Db; file: string }> {
 	const file = path.join(dir, 'test.sqlite');
 	const db = openDatabase(file);
 	await migrateToLatest(db);
-	afterAll(async () => {
+	onCleanup(async () => {
 		await db.destroy();
 		fs.rmSync(dir, { recursive: true, force: true });
 	});

@@ -1,23 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
-import { ensureBuild } from '../../server/scripts/ensure-build.js';
+import { onCleanup } from './cleanup';
+import fs from 'node:fs';
 import { httpGet } from './collab';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** Builds the production server if it is missing or stale (the tests below run the real thing). */
+/** Tests that run the real production process: the build comes from tests/helpers/global-setup.ts. */
 export function useBuiltServer(): void {
-	beforeAll(() => {
-		const cwd = process.cwd();
-		process.chdir(ROOT);
-		try {
-			ensureBuild();
-		} finally {
-			process.chdir(cwd);
-		}
-	}, 180_000);
+	if (!fs.existsSync(path.join(ROOT, 'build-server/index.js'))) throw new Error('build-server/index.js is missing: run `npm run build`');
 }
 
 export function freePort(): Promise<number> {
@@ -48,7 +40,7 @@ export async function spawnServer(port: number, databaseFile: string, env: Recor
 	child.stdout!.on('data', (d) => (output += d));
 	child.stderr!.on('data', (d) => (output += d));
 	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-	afterAll(() => {
+	onCleanup(() => {
 		if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 	});
 	const deadline = Date.now() + 20_000;
