@@ -8,6 +8,7 @@ import type { CollabHub } from '../../src/lib/server/runtime';
 import type { Config } from '../../src/lib/server/config';
 import { authenticateUpgrade, documentIdFromPath, type ConnectionContext } from './authenticate-upgrade';
 import { Room, type RoomOptions } from './room';
+import { collectGarbage } from './release-memory';
 
 export const COLLAB_DEFAULTS = {
 	/** Frames above this size close the connection with 1009 (ws enforces it while reading). */
@@ -114,8 +115,18 @@ export class CollabServer implements CollabHub {
 		return { compactEvery, compactMinIntervalMs, unloadDelayMs, searchIndexDelayMs };
 	}
 
+	private gcTimer: NodeJS.Timeout | null = null;
+
 	private forget(room: Room): void {
 		if (this.rooms.get(room.documentId) === room) this.rooms.delete(room.documentId);
+		if (this.rooms.size === 0 && !this.gcTimer && !this.closing) {
+			// Once the whole server is idle (not after each document: a full GC costs a few ms).
+			this.gcTimer = setTimeout(() => {
+				this.gcTimer = null;
+				if (this.rooms.size === 0) collectGarbage();
+			}, 1_000);
+			this.gcTimer.unref();
+		}
 	}
 
 	closeUserConnections(documentId: string, userId: string, code: number, reason: string): number {
