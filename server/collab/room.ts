@@ -78,15 +78,11 @@ export class Room {
 
 	private async load(): Promise<void> {
 		const stored = await loadStoredState(this.db, this.documentId);
-		Y.applyUpdate(this.doc, stored.state);
+		// Integrating a long history into a Y.Doc takes time (≈100 ms for a 260k-edit paper);
+		// the first clients are answered from the stored bytes meanwhile (see integrate()).
+		this.storedState = stored.state;
 		this.lastSeq = stored.lastSeq;
 		this.rowsSinceSnapshot = stored.rowsSinceSnapshot;
-		// Registered after the initial load, so loading never writes the stored state back.
-		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-			const connection = (origin as Origin | null)?.[ORIGIN] ?? null;
-			this.pending.push({ userId: connection?.context.user.id ?? null, data: update, origin: connection });
-			this.scheduleFlush();
-		});
 		this.awareness.on('update', ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
 			const changed = [...added, ...updated, ...removed];
 			const connection = (origin as Origin | null)?.[ORIGIN];
@@ -96,7 +92,28 @@ export class Room {
 			}
 			this.broadcast(encodeMessage(MessageType.awareness, (e) => encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))), null);
 		});
-		if (this.rowsSinceSnapshot >= this.options.compactEvery) await this.compact();
+		setImmediate(() => {
+			if (this.destroyed) return;
+			this.integrate();
+			if (this.rowsSinceSnapshot >= this.options.compactEvery) void this.compact().catch(() => {});
+		});
+	}
+
+	/** Stored state not yet applied to `doc`: sync replies can be computed from it directly. */
+	private storedState: Uint8Array | null = null;
+
+	/** Applies the stored state to the live document (once), before anything reads or changes it. */
+	private integrate(): void {
+		if (!this.storedState) return;
+		const state = this.storedState;
+		this.storedState = null;
+		Y.applyUpdate(this.doc, state);
+		// Registered after the initial load, so loading never writes the stored state back.
+		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+			const connection = (origin as Origin | null)?.[ORIGIN] ?? null;
+			this.pending.push({ userId: connection?.context.user.id ?? null, data: update, origin: connection });
+			this.scheduleFlush();
+		});
 	}
 
 	// ---- connections ------------------------------------------------------------------
@@ -110,7 +127,11 @@ export class Room {
 		ws.on('pong', () => (connection.alive = true));
 		ws.on('error', () => ws.terminate());
 
-		this.send(connection, encodeMessage(MessageType.sync, (e) => syncProtocol.writeSyncStep1(e, this.doc)));
+		const stateVector = this.storedState ? Y.encodeStateVectorFromUpdate(this.storedState) : Y.encodeStateVector(this.doc);
+		this.send(connection, encodeMessage(MessageType.sync, (e) => {
+			encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1);
+			encoding.writeVarUint8Array(e, stateVector);
+		}));
 		const present = [...this.awareness.getStates().keys()];
 		if (present.length) {
 			this.send(connection, encodeMessage(MessageType.awareness, (e) => encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, present))));
@@ -174,9 +195,21 @@ export class Room {
 			const stateVector = decoding.readVarUint8Array(decoder);
 			// Answer only once everything already applied is stored: the reply must not
 			// hand out text a crash could still lose.
+			if (this.storedState) {
+				// Not integrated yet, and nothing can be pending: answer from the stored bytes.
+				const stored = this.storedState;
+				const isEmpty = stateVector.length === 1 && stateVector[0] === 0;
+				const update = isEmpty ? stored : Y.diffUpdate(stored, stateVector);
+				this.send(connection, encodeMessage(MessageType.sync, (e) => {
+					encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
+					encoding.writeVarUint8Array(e, update);
+				}));
+				return;
+			}
 			this.whenFlushed(() => this.send(connection, encodeMessage(MessageType.sync, (e) => syncProtocol.writeSyncStep2(e, this.doc, stateVector))));
 			return;
 		}
+		this.integrate();
 		if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate) throw new Error(`unknown sync message ${syncType}`);
 		const update = decoding.readVarUint8Array(decoder);
 		if (!connection.context.canEdit) {
@@ -285,6 +318,7 @@ export class Room {
 
 	async compact(): Promise<void> {
 		if (this.rowsSinceSnapshot === 0 || this.failed) return;
+		this.integrate();
 		// Encoded synchronously: the state covers at least every stored row up to `uptoSeq`.
 		const uptoSeq = this.lastSeq;
 		const rows = this.rowsSinceSnapshot;

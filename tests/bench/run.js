@@ -231,6 +231,14 @@ async function main() {
 	let ours = await startOurs(databaseFile);
 	let reference = await startReference();
 	const idle = { ours: rssOf(ours.child.pid), reference: rssOf(reference.child.pid) };
+	// 5. Idle connections first, on servers that have done nothing else yet, so the
+	// difference in RSS is the connections' and not leftovers of other workloads.
+	log('idle connections…');
+	const connRooms = take(20);
+	const connections = {
+		ours: await idleConnections(ours, connRooms, tokens),
+		reference: await idleConnections(reference, connRooms.map((r) => `conn-${r}`), tokens)
+	};
 	const replayRooms = take(P.rounds);
 
 	for (let round = 0; round < P.rounds; round++) {
@@ -251,13 +259,6 @@ async function main() {
 	log(`memory: waiting ${P.idleWaitMs / 1000} s after every client left…`);
 	await sleep(P.idleWaitMs);
 	const afterLeave = { ours: rssOf(ours.child.pid), reference: rssOf(reference.child.pid) };
-
-	log('idle connections…');
-	const connRooms = take(20);
-	const connections = {
-		ours: await idleConnections(ours, connRooms, tokens),
-		reference: await idleConnections(reference, connRooms.map((r) => `conn-${r}`), tokens)
-	};
 
 	// 3. Cold open of the trace document (stored by normal editing), server freshly started.
 	const cold = [];

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { migrations } from '../../../../migrations/index.js';
 import type { Database as Schema } from './schema';
+import { startCheckpointer } from './checkpointer';
 
 export type Db = Kysely<Schema>;
 export type { Schema };
@@ -28,6 +29,16 @@ export function openDatabase(url: string): Db {
 	sqlite.pragma('synchronous = NORMAL');
 	sqlite.pragma('foreign_keys = ON');
 	sqlite.pragma('busy_timeout = 5000');
+	if (file !== ':memory:') {
+		// Checkpoints (and their fsync) happen in a worker thread, never on the event loop.
+		sqlite.pragma('wal_autocheckpoint = 0');
+		const checkpointer = startCheckpointer(file);
+		const close = sqlite.close.bind(sqlite);
+		sqlite.close = () => {
+			void checkpointer.stop();
+			return close();
+		};
+	}
 	return new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
 }
 
