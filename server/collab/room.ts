@@ -92,11 +92,6 @@ export class Room {
 			}
 			this.broadcast(encodeMessage(MessageType.awareness, (e) => encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))), null);
 		});
-		setImmediate(() => {
-			if (this.destroyed) return;
-			this.integrate();
-			if (this.rowsSinceSnapshot >= this.options.compactEvery) void this.compact().catch(() => {});
-		});
 	}
 
 	/** Stored state not yet applied to `doc`: sync replies can be computed from it directly. */
@@ -114,6 +109,7 @@ export class Room {
 			this.pending.push({ userId: connection?.context.user.id ?? null, data: update, origin: connection });
 			this.scheduleFlush();
 		});
+		if (this.rowsSinceSnapshot >= this.options.compactEvery) void this.compact().catch(() => {});
 	}
 
 	// ---- connections ------------------------------------------------------------------
@@ -204,6 +200,8 @@ export class Room {
 					encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
 					encoding.writeVarUint8Array(e, update);
 				}));
+				// Integrate once the reply is on its way (the first edit would also trigger it).
+				setImmediate(() => !this.destroyed && this.integrate());
 				return;
 			}
 			this.whenFlushed(() => this.send(connection, encodeMessage(MessageType.sync, (e) => syncProtocol.writeSyncStep2(e, this.doc, stateVector))));
