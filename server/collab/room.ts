@@ -96,6 +96,7 @@ export class Room {
 
 	/** Stored state not yet applied to `doc`: sync replies can be computed from it directly. */
 	private storedState: Uint8Array | null = null;
+	private afterIntegrate: (() => void)[] = [];
 
 	/** Applies the stored state to the live document (once), before anything reads or changes it. */
 	private integrate(): void {
@@ -109,6 +110,7 @@ export class Room {
 			this.pending.push({ userId: connection?.context.user.id ?? null, data: update, origin: connection });
 			this.scheduleFlush();
 		});
+		for (const callback of this.afterIntegrate.splice(0)) callback();
 		if (this.rowsSinceSnapshot >= this.options.compactEvery) void this.compact().catch(() => {});
 	}
 
@@ -123,11 +125,17 @@ export class Room {
 		ws.on('pong', () => (connection.alive = true));
 		ws.on('error', () => ws.terminate());
 
-		const stateVector = this.storedState ? Y.encodeStateVectorFromUpdate(this.storedState) : Y.encodeStateVector(this.doc);
-		this.send(connection, encodeMessage(MessageType.sync, (e) => {
-			encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1);
-			encoding.writeVarUint8Array(e, stateVector);
-		}));
+		const sendStep1 = () => this.send(connection, encodeMessage(MessageType.sync, (e) => syncProtocol.writeSyncStep1(e, this.doc)));
+		if (this.storedState) {
+			// Our own sync step 1 needs the integrated document; the client's sync does not wait
+			// for it (it is answered from the stored bytes), so it goes out after integration.
+			this.afterIntegrate.push(sendStep1);
+			// Normally the client's sync step 1 (already on its way) triggers integration right
+			// after its reply; this is the fallback for a client that stays silent.
+			setTimeout(() => !this.destroyed && this.integrate(), 50).unref();
+		} else {
+			sendStep1();
+		}
 		const present = [...this.awareness.getStates().keys()];
 		if (present.length) {
 			this.send(connection, encodeMessage(MessageType.awareness, (e) => encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, present))));
