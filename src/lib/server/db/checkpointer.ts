@@ -7,8 +7,14 @@ import { Worker } from 'node:worker_threads';
 const WORKER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
 const Database = require(workerData.modulePath);
-const db = new Database(workerData.file);
-db.pragma('busy_timeout = 5000');
+let db;
+try {
+	db = new Database(workerData.file, { fileMustExist: true });
+	db.pragma('busy_timeout = 5000');
+} catch {
+	// The database went away before this thread started (closed at once): nothing to checkpoint.
+	process.exit(0);
+}
 const timer = setInterval(() => {
 	try {
 		// PASSIVE never waits for readers or writers; TRUNCATE only when the WAL grew large.
@@ -23,6 +29,8 @@ export function startCheckpointer(file: string, intervalMs = 1_000): { stop: () 
 	const modulePath = createRequire(import.meta.url).resolve('better-sqlite3');
 	const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, modulePath, intervalMs } });
 	worker.unref();
+	// A failing checkpointer must never take the server down: SQLite still works without it.
+	worker.on('error', () => {});
 	return {
 		stop: () =>
 			new Promise((resolve) => {
