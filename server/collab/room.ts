@@ -53,6 +53,7 @@ export class Room {
 	unloading: Promise<void> | null = null;
 
 	private lastSeq = 0;
+	private lastTouchedAt = 0;
 	private rowsSinceSnapshot = 0;
 	private lastCompactionAt = 0;
 	private pending: PendingUpdate[] = [];
@@ -197,8 +198,6 @@ export class Room {
 		const syncType = decoding.readVarUint(decoder);
 		if (syncType === syncProtocol.messageYjsSyncStep1) {
 			const stateVector = decoding.readVarUint8Array(decoder);
-			// Answer only once everything already applied is stored: the reply must not
-			// hand out text a crash could still lose.
 			if (this.storedState) {
 				// Not integrated yet, and nothing can be pending: answer from the stored bytes.
 				const stored = this.storedState;
@@ -212,6 +211,8 @@ export class Room {
 				setImmediate(() => !this.destroyed && this.integrate());
 				return;
 			}
+			// Answer only once everything already applied is stored: the reply must not
+			// hand out text a crash could still lose.
 			this.whenFlushed(() => this.send(connection, encodeMessage(MessageType.sync, (e) => syncProtocol.writeSyncStep2(e, this.doc, stateVector))));
 			return;
 		}
@@ -264,7 +265,10 @@ export class Room {
 				const batch = this.pending;
 				this.pending = [];
 				const entries = journalEntries(batch);
-				this.lastSeq = await appendUpdates(this.db, this.documentId, this.lastSeq, entries);
+				const now = Date.now();
+				const touch = now - this.lastTouchedAt >= 1_000;
+				this.lastSeq = await appendUpdates(this.db, this.documentId, this.lastSeq, entries, now, touch);
+				if (touch) this.lastTouchedAt = now;
 				this.rowsSinceSnapshot += entries.length;
 				this.broadcastBatch(batch);
 				this.scheduleIndex();

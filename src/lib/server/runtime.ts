@@ -6,6 +6,7 @@ import { readConfig, type Config } from './config';
 import { migrateToLatest, openDatabase, type Db } from './db';
 import { seedDemoTerritory } from './territory/seed';
 import { ensureDefaultTemplates } from './templates';
+import { deleteExpiredSessions } from './auth/session';
 
 /** What the collaboration server exposes to HTTP routes (e.g. to cut a demoted user off). */
 export interface CollabHub {
@@ -51,6 +52,7 @@ export function ensureReady(): Promise<void> {
 		const applied = await migrateToLatest(rt.db);
 		if (applied.length) rt.log(`Migrations appliquées : ${applied.join(', ')}`);
 		await ensureDefaultTemplates(rt.db);
+		await deleteExpiredSessions(rt.db);
 		if (rt.config.seedDemo) {
 			const seeded = await seedDemoTerritory(rt.db);
 			if (seeded) rt.log(`Territoire de démonstration créé : ${seeded.territoryName}`);

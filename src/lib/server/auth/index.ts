@@ -3,7 +3,6 @@ export {
 	createSession,
 	generateSessionToken,
 	invalidateSession,
-	invalidateUserSessions,
 	sessionIdFromToken,
 	validateSessionToken,
 	SESSION_DEFAULTS,

@@ -112,10 +112,7 @@ export async function invalidateSession(db: Db, sessionId: string): Promise<void
 	await db.deleteFrom('session').where('id', '=', sessionId).execute();
 }
 
-export async function invalidateUserSessions(db: Db, userId: string): Promise<void> {
-	await db.deleteFrom('session').where('user_id', '=', userId).execute();
-}
-
+/** Expired sessions are otherwise deleted only when their token is presented again. */
 export async function deleteExpiredSessions(db: Db, now = Date.now()): Promise<void> {
 	await db.deleteFrom('session').where('expires_at', '<=', now).execute();
 }

@@ -42,6 +42,11 @@ export function openDatabase(url: string): Db {
 	return new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
 }
 
+/** Dialect switch for the few places that need one (full-text search). */
+export function isPostgres(db: Db): boolean {
+	return db.getExecutor().adapter.constructor.name.startsWith('Postgres');
+}
+
 export async function migrateToLatest(db: Db): Promise<string[]> {
 	const migrator = new Migrator({
 		db,

@@ -1,4 +1,4 @@
-export { documentAccess, grant, type Actor, type DocumentAccess, type Granted } from './access';
+export { documentAccess, type Actor, type DocumentAccess, type Granted } from './access';
 export {
 	createDocument,
 	getDocument,
@@ -17,5 +17,5 @@ export {
 	type OrganisationMember
 } from './queries';
 export { checkBinome, checkTitle, parseMetadata, parseNewDocument, SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH } from './rules';
-export { appendUpdates, authorship, lastSeq, loadStoredState, saveSnapshot, type JournalEntry, type StoredState } from './journal';
+export { appendUpdates, loadStoredState, saveSnapshot, type JournalEntry, type StoredState } from './journal';
 export { plainText, updateFromProsemirrorJson } from './content';

@@ -3,16 +3,12 @@
 // Matches are marked with \u0001…\u0002 (never HTML): pages render them safely.
 import * as Y from 'yjs';
 import { sql } from 'kysely';
-import type { Db } from '../db';
+import { isPostgres, type Db } from '../db';
 import { loadStoredState } from '../documents/journal';
 import { plainText } from '../documents/content';
 
 export const MARK_START = '\u0001';
 export const MARK_END = '\u0002';
-
-function isPostgres(db: Db): boolean {
-	return db.getExecutor().adapter.constructor.name.startsWith('Postgres');
-}
 
 export async function writeSearchEntry(db: Db, documentId: string, title: string, body: string): Promise<void> {
 	// FTS5 tables have no upsert: replace the row.
