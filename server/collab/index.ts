@@ -8,7 +8,7 @@ import type { CollabHub } from '../../src/lib/server/runtime';
 import type { Config } from '../../src/lib/server/config';
 import { authenticateUpgrade, documentIdFromPath, type ConnectionContext } from './authenticate-upgrade';
 import { Room, type RoomOptions } from './room';
-import { collectGarbage } from './release-memory';
+import { releaseMemory } from './release-memory';
 
 export const COLLAB_DEFAULTS = {
 	/** Frames above this size close the connection with 1009 (ws enforces it while reading). */
@@ -17,6 +17,8 @@ export const COLLAB_DEFAULTS = {
 	compactMinIntervalMs: 30_000,
 	unloadDelayMs: 5_000,
 	searchIndexDelayMs: 1_000,
+	/** Quiet time with no document loaded before memory is given back (release-memory.ts). */
+	releaseMemoryDelayMs: 5_000,
 	/** Dead peers (no pong within one interval) are terminated. */
 	pingIntervalMs: 30_000,
 	/** Expected Origin header; empty: must match the Host header. */
@@ -115,17 +117,20 @@ export class CollabServer implements CollabHub {
 		return { compactEvery, compactMinIntervalMs, unloadDelayMs, searchIndexDelayMs };
 	}
 
-	private gcTimer: NodeJS.Timeout | null = null;
+	private releaseTimer: NodeJS.Timeout | null = null;
 
 	private forget(room: Room): void {
 		if (this.rooms.get(room.documentId) === room) this.rooms.delete(room.documentId);
-		if (this.rooms.size === 0 && !this.gcTimer && !this.closing) {
-			// Once the whole server is idle (not after each document: a full GC costs a few ms).
-			this.gcTimer = setTimeout(() => {
-				this.gcTimer = null;
-				if (this.rooms.size === 0) collectGarbage();
-			}, 1_000);
-			this.gcTimer.unref();
+		if (this.rooms.size === 0 && !this.closing) {
+			// Once the whole server has stayed without documents for a moment (not after each
+			// unload: a full GC costs milliseconds, and V8 only shrinks its heap once allocation
+			// has calmed down). Re-armed by every unload, so a burst of unloads releases once.
+			if (this.releaseTimer) clearTimeout(this.releaseTimer);
+			this.releaseTimer = setTimeout(() => {
+				this.releaseTimer = null;
+				if (this.rooms.size === 0) releaseMemory();
+			}, this.options.releaseMemoryDelayMs);
+			this.releaseTimer.unref();
 		}
 	}
 
@@ -160,6 +165,7 @@ export class CollabServer implements CollabHub {
 	close(): Promise<void> {
 		this.closing ??= (async () => {
 			clearInterval(this.pingTimer);
+			if (this.releaseTimer) clearTimeout(this.releaseTimer);
 			const rooms = [...this.rooms.values()];
 			await Promise.all(rooms.map((room) => room.flush().catch(() => {})));
 			for (const room of rooms) room.closeWhere(() => true, CloseCode.serverRestarting, 'server restarting');

@@ -1,208 +1,12 @@
 // `npm run bench [-- --quick]`: our collaboration server against the reference
 // @y/websocket-server 0.1.1, same workloads, alternating A/B over several rounds, driven by
 // the genuine y-websocket client from this process (the servers are child processes).
-import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
-import zlib from 'node:zlib';
-import WebSocket from 'ws';
-import * as Y from 'yjs';
-import { WebsocketProvider } from 'y-websocket';
 import { ensureBuild } from '../../server/scripts/ensure-build.js';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const QUICK = process.argv.includes('--quick');
-const P = QUICK
-	? { rounds: 1, traceTxns: 20_000, fanDocs: 5, fanClients: 4, fanSeconds: 3, idleWaitMs: 3_000, connections: 200, coldSamples: 1 }
-	: { rounds: 3, traceTxns: Infinity, fanDocs: 50, fanClients: 10, fanSeconds: 15, idleWaitMs: 30_000, connections: 2_000, coldSamples: 3 };
-const COOKIE = 'assemblier-session';
-const log = (...args) => console.error(...args);
-// Thousands of clients in one process each add an exit listener (y-websocket); that is expected here.
-process.setMaxListeners(0);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// ---- servers ------------------------------------------------------------------------------
-
-function freePort() {
-	return new Promise((resolve) => {
-		const s = net.createServer().listen(0, '127.0.0.1', () => {
-			const { port } = s.address();
-			s.close(() => resolve(port));
-		});
-	});
-}
-
-async function waitHttp(port, pathName) {
-	for (let i = 0; i < 400; i++) {
-		const ok = await new Promise((resolve) => http.get({ host: '127.0.0.1', port, path: pathName }, (res) => { res.resume(); resolve(res.statusCode === 200); }).on('error', () => resolve(false)));
-		if (ok) return;
-		await sleep(50);
-	}
-	throw new Error(`server on ${port} did not start`);
-}
-
-function rssOf(pid) {
-	const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-	return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) * 1024;
-}
-
-async function startOurs(databaseFile) {
-	const port = await freePort();
-	// BENCH_PROFILE=dir writes a CPU profile of our server (to see where the time goes).
-	const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-	const child = spawn(process.execPath, [...profile, 'build-server/index.js'], {
-		cwd: ROOT,
-		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseFile, SEED_DEMO: 'false', LOG_LEVEL: 'silent', COLLAB_UNLOAD_DELAY_MS: '2000' },
-		stdio: ['ignore', 'ignore', 'inherit']
-	});
-	await waitHttp(port, '/healthz');
-	return { name: 'ours', child, port, url: `ws://127.0.0.1:${port}/collab` };
-}
-
-async function startReference() {
-	const port = await freePort();
-	const child = spawn(process.execPath, ['node_modules/@y/websocket-server/src/server.js'], { cwd: ROOT, env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
-	await waitHttp(port, '/');
-	return { name: 'reference', child, port, url: `ws://127.0.0.1:${port}` };
-}
-
-async function stop(server) {
-	const exited = new Promise((resolve) => server.child.once('exit', resolve));
-	server.child.kill('SIGTERM');
-	await Promise.race([exited, sleep(10_000).then(() => server.child.kill('SIGKILL'))]);
-}
-
-// ---- clients ------------------------------------------------------------------------------
-
-function socketClass(token) {
-	return class extends WebSocket {
-		constructor(url, protocols) {
-			super(url, protocols, { headers: token ? { cookie: `${COOKIE}=${token}` } : {} });
-		}
-	};
-}
-
-function connect(server, room, token) {
-	const doc = new Y.Doc();
-	const provider = new WebsocketProvider(server.url, room, doc, { WebSocketPolyfill: socketClass(server.name === 'ours' ? token : null), disableBc: true });
-	const synced = new Promise((resolve) => provider.once('sync', () => resolve()));
-	return { doc, provider, synced, close: () => { provider.destroy(); doc.destroy(); } };
-}
-
-// ---- workloads ----------------------------------------------------------------------------
-
-function loadTrace(name) {
-	return JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(ROOT, 'tests/fixtures/editing-traces', `${name}.json.gz`))).toString('utf8'));
-}
-
-function expectedText(trace, count) {
-	if (count >= trace.txns.length) return trace.endContent;
-	let text = trace.startContent;
-	for (let i = 0; i < count; i++) for (const [pos, del, ins] of trace.txns[i].patches) text = text.slice(0, pos) + ins + text.slice(pos + del);
-	return text;
-}
-
-/** 1. One writer replays the trace, one observer: edits/s until the observer holds the final text. */
-async function traceReplay(server, room, token, trace, count, finalText) {
-	const writer = connect(server, room, token);
-	const observer = connect(server, room, token);
-	await Promise.all([writer.synced, observer.synced]);
-	const text = writer.doc.getText('t');
-	const observed = observer.doc.getText('t');
-	const done = new Promise((resolve) => {
-		const check = () => {
-			if (observed.length === finalText.length && observed.toString() === finalText) {
-				observer.doc.off('update', check);
-				resolve();
-			}
-		};
-		observer.doc.on('update', check);
-	});
-	const start = performance.now();
-	for (let i = 0; i < count; i++) {
-		const txn = trace.txns[i];
-		writer.doc.transact(() => {
-			for (const [pos, del, ins] of txn.patches) {
-				if (del) text.delete(pos, del);
-				if (ins) text.insert(pos, ins);
-			}
-		});
-		if (i % 500 === 499) await new Promise((r) => setImmediate(r)); // let the sockets breathe, like a real typist's client
-	}
-	await done;
-	const seconds = (performance.now() - start) / 1000;
-	const edits = trace.txns.slice(0, count).reduce((n, t) => n + t.patches.length, 0);
-	writer.close();
-	observer.close();
-	return { editsPerSecond: edits / seconds, seconds, edits };
-}
-
-function percentile(sorted, p) {
-	return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
-}
-
-/** 2. D documents × C clients, one writer per document typing 5 characters a second. */
-async function typingFanout(server, rooms, tokens) {
-	const latencies = [];
-	const groups = [];
-	for (let d = 0; d < P.fanDocs; d++) {
-		const clients = [];
-		for (let c = 0; c < P.fanClients; c++) clients.push(connect(server, rooms[d % rooms.length], tokens[c % tokens.length]));
-		groups.push(clients);
-	}
-	await Promise.all(groups.flat().map((c) => c.synced));
-	const sentAt = groups.map(() => []);
-	const base = groups.map((g) => g[0].doc.getText('t').length);
-	groups.forEach((clients, d) => {
-		for (const observer of clients.slice(1)) {
-			const text = observer.doc.getText('t');
-			let seen = text.length;
-			observer.doc.on('update', () => {
-				const now = performance.now();
-				for (; seen < text.length; seen++) {
-					const at = sentAt[d][seen - base[d]];
-					if (at !== undefined) latencies.push(now - at);
-				}
-			});
-		}
-	});
-	const timers = groups.map((clients, d) =>
-		setInterval(() => {
-			const text = clients[0].doc.getText('t');
-			sentAt[d].push(performance.now());
-			text.insert(text.length, 'a');
-		}, 200)
-	);
-	await sleep((P.fanSeconds * 1000) / 2);
-	const rssUnderLoad = rssOf(server.child.pid);
-	await sleep((P.fanSeconds * 1000) / 2);
-	timers.forEach(clearInterval);
-	await sleep(1000);
-	// No update lost: every observer ends with the writer's text.
-	const converged = groups.every((clients) => clients.every((c) => c.doc.getText('t').toString() === clients[0].doc.getText('t').toString()));
-	for (const c of groups.flat()) c.close();
-	latencies.sort((a, b) => a - b);
-	const expected = sentAt.reduce((n, s) => n + s.length, 0) * (P.fanClients - 1);
-	return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: latencies.at(-1), received: latencies.length, expected, converged, rssUnderLoad };
-}
-
-/** 5. Memory per idle connection with N connections open. */
-async function idleConnections(server, rooms, tokens) {
-	const before = rssOf(server.child.pid);
-	const clients = [];
-	for (let i = 0; i < P.connections; i++) {
-		clients.push(connect(server, rooms[i % rooms.length], tokens[i % tokens.length]));
-		if (i % 100 === 99) await Promise.all(clients.slice(-100).map((c) => c.synced));
-	}
-	await Promise.all(clients.map((c) => c.synced));
-	await sleep(2000);
-	const after = rssOf(server.child.pid);
-	for (const c of clients) c.close();
-	return { bytesPerConnection: (after - before) / P.connections, before, after };
-}
+import {
+	P, QUICK, ROOT, connect, expectedText, idleConnections, loadTrace, log, rssOf, setupDatabase, sleep, startOurs, startReference, stop, traceReplay, typingFanout
+} from './harness.js';
 
 // ---- the run ------------------------------------------------------------------------------
 
@@ -214,12 +18,9 @@ function median(values) {
 async function main() {
 	process.chdir(ROOT);
 	ensureBuild();
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assemblier-bench-'));
-	const databaseFile = path.join(dir, 'bench.sqlite');
 	const documentsNeeded = P.rounds + P.fanDocs * P.rounds + 20 + 1;
-	const setup = JSON.parse(
-		execFileSync(process.execPath, ['build-server/index.js', 'bench-setup', String(documentsNeeded), '8'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseFile, LOG_LEVEL: 'silent' } }).toString().trim().split('\n').pop()
-	);
+	const setup = setupDatabase(documentsNeeded, 8);
+	const { dir, databaseFile } = setup;
 	const docs = [...setup.documentIds];
 	const take = (n) => docs.splice(0, n);
 	const tokens = setup.tokens;

@@ -1,0 +1,47 @@
+// Diagnostic for the memory figures (not part of npm run bench): one trace replay, one fan-out,
+// then RSS every few seconds after every client left. `node tests/bench/memory-probe.js [node args…]`
+import fs from 'node:fs';
+import { P, connect, expectedText, loadTrace, log, rssOf, setupDatabase, sleep, startOurs, stop, traceReplay, typingFanout } from './harness.js';
+
+const setup = setupDatabase(2 + P.fanDocs, 8);
+const server = await startOurs(setup.databaseFile, process.argv.slice(2).filter((a) => a.startsWith('--') && a !== '--quick'));
+const mb = (b) => `${(b / 2 ** 20).toFixed(1)} MB`;
+const idle = rssOf(server.child.pid);
+log(`idle ${mb(idle)}`);
+log(smapsSummary(server.child.pid));
+const trace = loadTrace('automerge-paper');
+const count = Math.min(P.traceTxns, trace.txns.length);
+const replay = await traceReplay(server, setup.documentIds[0], setup.tokens[0], trace, count, expectedText(trace, count));
+log(`after replay ${mb(rssOf(server.child.pid))} (${Math.round(replay.editsPerSecond)} edits/s)`);
+await sleep(5000);
+log(`replay + 5 s ${mb(rssOf(server.child.pid))}`);
+log(smapsSummary(server.child.pid));
+const fan = await typingFanout(server, setup.documentIds.slice(2), setup.tokens);
+log(`fan-out p99 ${fan.p99.toFixed(1)} ms, under load ${mb(fan.rssUnderLoad)}`);
+for (let s = 5; s <= 30; s += 5) {
+	await sleep(5000);
+	log(`${s} s after clients left: ${mb(rssOf(server.child.pid))} (idle ${mb(idle)})`);
+}
+log(smapsSummary(server.child.pid));
+if (process.env.PROBE_TRIM) { server.child.kill('SIGUSR2'); await sleep(3000); log(`after trim ${mb(rssOf(server.child.pid))}`); log(smapsSummary(server.child.pid)); }
+await stop(server);
+fs.rmSync(setup.dir, { recursive: true, force: true });
+process.exit(0);
+
+/** Resident memory by kind of mapping: where the bytes that were not given back live. */
+function smapsSummary(pid) {
+	const groups = new Map();
+	let current = null;
+	for (const line of fs.readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+		const header = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+		if (header) {
+			const size = (parseInt(header[2], 16) - parseInt(header[1], 16)) / 1024;
+			const name = header[3] || (size === 65536 || size === 131072 ? 'anon 64 MB (malloc arena)' : size >= 256 && size % 256 === 0 ? 'anon 256 KB-multiple (V8 pages)' : 'anon other');
+			current = name.startsWith('/') ? (name.includes('.node') ? 'native addons' : name.endsWith('sqlite-shm') || name.endsWith('sqlite') ? 'sqlite files' : 'other files') : name;
+			continue;
+		}
+		const rss = /^Rss:\s+(\d+) kB/.exec(line);
+		if (rss && current) groups.set(current, (groups.get(current) ?? 0) + Number(rss[1]));
+	}
+	return [...groups].sort((a, b) => b[1] - a[1]).map(([k, v]) => `  ${k}: ${(v / 1024).toFixed(1)} MB`).join('\n');
+}
