@@ -9,6 +9,7 @@ import type { Config } from '../../src/lib/server/config';
 import { authenticateUpgrade, documentIdFromPath, type ConnectionContext } from './authenticate-upgrade';
 import { Room, type RoomOptions } from './room';
 import { releaseMemory } from './release-memory';
+import { JournalWriter } from './journal-writer';
 
 export const COLLAB_DEFAULTS = {
 	/** Frames above this size close the connection with 1009 (ws enforces it while reading). */
@@ -43,6 +44,8 @@ export class CollabServer implements CollabHub {
 	private readonly wss: WebSocketServer;
 	private readonly pingTimer: NodeJS.Timeout;
 	private closing: Promise<void> | null = null;
+	/** Stores every document's updates, one transaction per event-loop turn for the whole server. */
+	private readonly writer: JournalWriter;
 
 	constructor(
 		private readonly db: Db,
@@ -50,6 +53,7 @@ export class CollabServer implements CollabHub {
 		private readonly log: (message: string) => void = () => {}
 	) {
 		this.options = { ...COLLAB_DEFAULTS, ...options };
+		this.writer = new JournalWriter(db);
 		this.wss = new WebSocketServer({ noServer: true, maxPayload: this.options.maxPayload });
 		this.pingTimer = setInterval(() => this.pingAll(), this.options.pingIntervalMs);
 		this.pingTimer.unref();
@@ -99,7 +103,7 @@ export class CollabServer implements CollabHub {
 				continue;
 			}
 			if (!room) {
-				room = new Room(documentId, this.db, this.roomOptions(), (r) => this.forget(r), this.log);
+				room = new Room(documentId, this.db, this.writer, this.roomOptions(), (r) => this.forget(r), this.log);
 				this.rooms.set(documentId, room);
 			}
 			try {

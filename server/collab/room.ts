@@ -9,9 +9,10 @@ import * as encoding from 'lib0/encoding';
 import type { WebSocket } from 'ws';
 import { CloseCode, MessageType } from '../../src/lib/collab/protocol';
 import type { Db } from '../../src/lib/server/db';
-import { appendUpdates, loadStoredState, saveSnapshot, type JournalEntry } from '../../src/lib/server/documents/journal';
+import { loadStoredState, saveSnapshot, type JournalAppend } from '../../src/lib/server/documents/journal';
 import { indexLoadedDocument } from '../../src/lib/server/search';
 import type { ConnectionContext } from './authenticate-upgrade';
+import type { JournalSource, JournalWriter } from './journal-writer';
 import { presenceIdentity, stampAwarenessUpdate, type PresenceIdentity } from './awareness-stamp';
 
 export interface RoomOptions {
@@ -44,7 +45,7 @@ interface PendingUpdate {
 const ORIGIN = Symbol('connection');
 type Origin = { [ORIGIN]: Connection };
 
-export class Room {
+export class Room implements JournalSource {
 	readonly doc = new Y.Doc({ gc: true });
 	readonly awareness = new awarenessProtocol.Awareness(this.doc);
 	readonly connections = new Set<Connection>();
@@ -52,13 +53,16 @@ export class Room {
 	/** Set while unloading; a newcomer waits for it, then loads a fresh room. */
 	unloading: Promise<void> | null = null;
 
+	/** Highest sequence number handed to the writer, and highest one known stored. */
 	private lastSeq = 0;
+	private storedSeq = 0;
 	private lastTouchedAt = 0;
 	private rowsSinceSnapshot = 0;
 	private lastCompactionAt = 0;
+	/** Applied to `doc`, not yet handed to the writer. */
 	private pending: PendingUpdate[] = [];
-	private flushScheduled = false;
-	private flushing = false;
+	/** Handed to the writer, not yet stored (so not yet broadcast). */
+	private inFlight: PendingUpdate[] | null = null;
 	private afterFlush: (() => void)[] = [];
 	private unloadTimer: NodeJS.Timeout | null = null;
 	private indexTimer: NodeJS.Timeout | null = null;
@@ -69,6 +73,7 @@ export class Room {
 	constructor(
 		readonly documentId: string,
 		private readonly db: Db,
+		private readonly writer: JournalWriter,
 		private readonly options: RoomOptions,
 		private readonly onUnloaded: (room: Room) => void,
 		private readonly log: (message: string) => void
@@ -82,7 +87,7 @@ export class Room {
 		// Integrating a long history into a Y.Doc takes time (≈100 ms for a 260k-edit paper);
 		// the first clients are answered from the stored bytes meanwhile (see integrate()).
 		this.storedState = stored.state;
-		this.lastSeq = stored.lastSeq;
+		this.lastSeq = this.storedSeq = stored.lastSeq;
 		this.rowsSinceSnapshot = stored.rowsSinceSnapshot;
 		this.awareness.on('update', ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
 			const changed = [...added, ...updated, ...removed];
@@ -109,7 +114,7 @@ export class Room {
 		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
 			const connection = (origin as Origin | null)?.[ORIGIN] ?? null;
 			this.pending.push({ userId: connection?.context.user.id ?? null, data: update, origin: connection });
-			this.scheduleFlush();
+			this.writer.request(this);
 		});
 		for (const callback of this.afterIntegrate.splice(0)) callback();
 		if (this.rowsSinceSnapshot >= this.options.compactEvery) void this.compact().catch(() => {});
@@ -246,64 +251,64 @@ export class Room {
 
 	// ---- persistence: journal first, then broadcast --------------------------------------
 
-	private scheduleFlush(): void {
-		if (this.flushScheduled) return;
-		this.flushScheduled = true;
-		// Once per event-loop turn: every update received in this turn goes in one transaction.
-		setImmediate(() => {
-			this.flushScheduled = false;
-			void this.flush();
-		});
+	takeBatch(now: number): JournalAppend | null {
+		if (this.pending.length === 0 || this.failed || this.inFlight) return null;
+		const batch = (this.inFlight = this.pending);
+		this.pending = [];
+		const touch = now - this.lastTouchedAt >= 1_000;
+		if (touch) this.lastTouchedAt = now;
+		const afterSeq = this.lastSeq;
+		this.lastSeq += batch.length;
+		// One journal row per update, with its author (merging costs more CPU than rows cost disk).
+		return { documentId: this.documentId, afterSeq, entries: batch.map(({ userId, data }) => ({ userId, data })), touch };
 	}
 
-	/** Stores pending updates, then broadcasts them. Nothing is broadcast before it is stored. */
-	async flush(): Promise<void> {
-		if (this.flushing || this.failed) return;
-		this.flushing = true;
-		try {
-			while (this.pending.length) {
-				const batch = this.pending;
-				this.pending = [];
-				const entries = journalEntries(batch);
-				const now = Date.now();
-				const touch = now - this.lastTouchedAt >= 1_000;
-				this.lastSeq = await appendUpdates(this.db, this.documentId, this.lastSeq, entries, now, touch);
-				if (touch) this.lastTouchedAt = now;
-				this.rowsSinceSnapshot += entries.length;
-				this.broadcastBatch(batch);
-				this.scheduleIndex();
-			}
-		} catch (error) {
-			this.fail(error as Error);
+	stored(): void {
+		const batch = this.inFlight;
+		if (!batch || this.failed) return;
+		this.inFlight = null;
+		this.storedSeq += batch.length;
+		this.rowsSinceSnapshot += batch.length;
+		this.broadcastBatch(batch);
+		this.scheduleIndex();
+		if (this.pending.length) {
+			this.writer.request(this);
 			return;
-		} finally {
-			this.flushing = false;
 		}
-		const callbacks = this.afterFlush;
-		this.afterFlush = [];
-		for (const callback of callbacks) callback();
+		for (const callback of this.afterFlush.splice(0)) callback();
 		if (this.rowsSinceSnapshot >= this.options.compactEvery && Date.now() - this.lastCompactionAt >= this.options.compactMinIntervalMs) {
-			await this.compact();
+			this.compact().catch((error: Error) => this.log(`collab: compaction of ${this.documentId} failed: ${error.message}`));
 		}
+	}
+
+	storageFailed(error: Error): void {
+		this.fail(error);
+	}
+
+	/** Resolves once every update applied so far is stored (or the room has failed). */
+	flush(): Promise<void> {
+		return new Promise((resolve) => this.whenFlushed(resolve));
 	}
 
 	private whenFlushed(callback: () => void): void {
-		if (!this.flushing && this.pending.length === 0) callback();
+		if (this.failed || (this.pending.length === 0 && !this.inFlight)) callback();
 		else this.afterFlush.push(callback);
 	}
 
 	/**
 	 * One frame per update, never merged: Y.mergeUpdates costs more than the extra frames (it
 	 * dominated the server's CPU profile under the trace replay). Sockets are corked so a batch
-	 * leaves in as few writes as possible.
+	 * of several updates leaves in as few writes as possible (a single frame is already written
+	 * in one go by ws).
 	 */
 	private broadcastBatch(batch: PendingUpdate[]): void {
-		for (const connection of this.connections) cork(connection);
+		const corked = batch.length > 1;
+		if (corked) for (const connection of this.connections) cork(connection);
 		for (const item of batch) {
 			const message = encodeMessage(MessageType.sync, (e) => syncProtocol.writeUpdate(e, item.data));
 			this.broadcast(message, item.origin);
 		}
-		for (const connection of this.connections) uncork(connection);
+		if (corked) for (const connection of this.connections) uncork(connection);
 	}
 
 	private broadcast(message: Uint8Array, except: Connection | null): void {
@@ -323,19 +328,33 @@ export class Room {
 		this.failed = true;
 		this.log(`collab: could not store update of ${this.documentId}: ${error.message}`);
 		this.closeWhere(() => true, CloseCode.storageFailure, 'storage failure');
+		// Nothing will be stored any more: whoever waits for a flush stops waiting.
+		for (const callback of this.afterFlush.splice(0)) callback();
 		this.destroy();
 	}
 
+	private compacting: Promise<void> | null = null;
+
+	/** Stores the live state as the document's snapshot. One at a time. */
 	async compact(): Promise<void> {
+		while (this.compacting) await this.compacting;
 		if (this.rowsSinceSnapshot === 0 || this.failed) return;
-		this.integrate();
-		// Encoded synchronously: the state covers at least every stored row up to `uptoSeq`.
-		const uptoSeq = this.lastSeq;
-		const rows = this.rowsSinceSnapshot;
-		const state = Y.encodeStateAsUpdate(this.doc);
-		this.lastCompactionAt = Date.now();
-		await saveSnapshot(this.db, this.documentId, uptoSeq, state);
-		this.rowsSinceSnapshot -= rows;
+		this.compacting = (async () => {
+			this.integrate();
+			// Encoded synchronously: the state covers at least every stored row up to `uptoSeq`
+			// (and maybe updates still in flight: replaying those rows later changes nothing).
+			const uptoSeq = this.storedSeq;
+			const rows = this.rowsSinceSnapshot;
+			const state = Y.encodeStateAsUpdate(this.doc);
+			this.lastCompactionAt = Date.now();
+			await saveSnapshot(this.db, this.documentId, uptoSeq, state);
+			this.rowsSinceSnapshot -= rows;
+		})();
+		try {
+			await this.compacting;
+		} finally {
+			this.compacting = null;
+		}
 	}
 
 	// ---- search index: refreshed from the live document after a quiet moment -------------
@@ -413,11 +432,6 @@ function encodeMessage(type: number, write: (encoder: encoding.Encoder) => void)
 	encoding.writeVarUint(encoder, type);
 	write(encoder);
 	return encoding.toUint8Array(encoder);
-}
-
-/** One journal row per update, with its author (merging would cost more CPU than rows cost disk). */
-function journalEntries(batch: PendingUpdate[]): JournalEntry[] {
-	return batch.map((item) => ({ userId: item.userId, data: item.data }));
 }
 
 /** The raw socket under a ws connection, to batch writes (ws has no cork of its own). */

@@ -71,7 +71,11 @@ export async function startOurs(databaseFile, nodeArgs = []) {
 
 export async function startReference() {
 	const port = await freePort();
-	const child = spawn(process.execPath, ['node_modules/@y/websocket-server/src/server.js'], { cwd: ROOT, env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+	// BENCH_PROFILE_REFERENCE=dir profiles the reference (a profile is written on a clean exit only).
+	const profile = process.env.BENCH_PROFILE_REFERENCE
+		? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_REFERENCE}`, '--import', 'data:text/javascript,process.on("SIGTERM",()=>process.exit(0))']
+		: [];
+	const child = spawn(process.execPath, [...profile, 'node_modules/@y/websocket-server/src/server.js'], { cwd: ROOT, env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
 	await waitHttp(port, '/');
 	return { name: 'reference', child, port, url: `ws://127.0.0.1:${port}` };
 }
@@ -154,6 +158,9 @@ export function percentile(sorted, p) {
 /** 2. D documents × C clients, one writer per document typing 5 characters a second. */
 export async function typingFanout(server, rooms, tokens) {
 	const latencies = [];
+	/** [ms since typing started, latency] of the slow deliveries, to see when stalls happen. */
+	const slow = [];
+	let startedAt = 0;
 	const groups = [];
 	for (let d = 0; d < P.fanDocs; d++) {
 		const clients = [];
@@ -171,11 +178,15 @@ export async function typingFanout(server, rooms, tokens) {
 				const now = performance.now();
 				for (; seen < text.length; seen++) {
 					const at = sentAt[d][seen - base[d]];
-					if (at !== undefined) latencies.push(now - at);
+					if (at !== undefined) {
+						latencies.push(now - at);
+						if (now - at > 20) slow.push([Math.round(at - startedAt), Math.round(now - at)]);
+					}
 				}
 			});
 		}
 	});
+	startedAt = performance.now();
 	const timers = groups.map((clients, d) =>
 		setInterval(() => {
 			const text = clients[0].doc.getText('t');
@@ -193,7 +204,7 @@ export async function typingFanout(server, rooms, tokens) {
 	for (const c of groups.flat()) c.close();
 	latencies.sort((a, b) => a - b);
 	const expected = sentAt.reduce((n, s) => n + s.length, 0) * (P.fanClients - 1);
-	return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: latencies.at(-1), received: latencies.length, expected, converged, rssUnderLoad };
+	return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: latencies.at(-1), received: latencies.length, expected, converged, rssUnderLoad, slow };
 }
 
 /** 5. Memory per idle connection with N connections open. */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type SqliteDatabase } from 'kysely';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { migrations } from '../../../../migrations/index.js';
@@ -39,7 +39,43 @@ export function openDatabase(url: string): Db {
 			return close();
 		};
 	}
-	return new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+	const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+	sqliteHandles.set(db, sqlite);
+	return db;
+}
+
+const sqliteHandles = new WeakMap<Db, Database.Database>();
+
+/**
+ * The better-sqlite3 connection under a Kysely instance opened by openDatabase (null on
+ * PostgreSQL or for a transaction object). For the one synchronous hot path that needs it
+ * (documents/journal.ts); everything else goes through Kysely.
+ */
+export function sqliteHandle(db: Db): Database.Database | null {
+	return sqliteHandles.get(db) ?? null;
+}
+
+/**
+ * Kysely prepares every query it runs; on SQLite, preparing costs as much as running a small
+ * insert. The collaboration server runs the same few statements hundreds of times a second, so
+ * prepared statements are kept by SQL text (least recently used dropped beyond `size`). Kysely's
+ * connection lock guarantees one statement runs at a time, so reusing them is safe.
+ */
+function withStatementCache(sqlite: Database.Database, size = 200): SqliteDatabase {
+	const statements = new Map<string, Database.Statement>();
+	return {
+		close: () => sqlite.close(),
+		prepare(sqlText: string) {
+			let statement = statements.get(sqlText);
+			if (statement) statements.delete(sqlText); // re-inserted below: most recently used last
+			else {
+				statement = sqlite.prepare(sqlText);
+				if (statements.size >= size) statements.delete(statements.keys().next().value as string);
+			}
+			statements.set(sqlText, statement);
+			return statement;
+		}
+	};
 }
 
 /** Dialect switch for the few places that need one (full-text search). */

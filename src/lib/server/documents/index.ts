@@ -17,5 +17,5 @@ export {
 	type OrganisationMember
 } from './queries';
 export { checkBinome, checkTitle, parseMetadata, parseNewDocument, SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH } from './rules';
-export { appendUpdates, loadStoredState, saveSnapshot, type JournalEntry, type StoredState } from './journal';
+export { appendJournal, appendUpdates, loadStoredState, saveSnapshot, type JournalAppend, type JournalEntry, type StoredState } from './journal';
 export { plainText, updateFromProsemirrorJson } from './content';

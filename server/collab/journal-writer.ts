@@ -1,0 +1,79 @@
+// One writer for the whole collaboration server: every document with updates waiting is stored
+// in a single transaction per event-loop turn, then each document broadcasts its own batch.
+// With fifty documents typed in at once, that is one commit instead of fifty — the commits,
+// one after another on the event loop, were the benchmark's fan-out latency tail.
+import type { Db } from '../../src/lib/server/db';
+import { appendJournal, appendJournalNow, type JournalAppend } from '../../src/lib/server/documents/journal';
+
+/** What the writer needs from a loaded document (implemented by Room). */
+export interface JournalSource {
+	/** Hands over the updates waiting to be stored (null: none, or the document has failed). */
+	takeBatch(now: number): JournalAppend | null;
+	/** The batch taken last is durably stored: broadcast it. */
+	stored(): void;
+	/** The database refused the batch. */
+	storageFailed(error: Error): void;
+}
+
+export class JournalWriter {
+	private readonly waiting = new Set<JournalSource>();
+	private scheduled = false;
+	private writing = false;
+
+	constructor(private readonly db: Db) {}
+
+	/** `source` has updates to store: they go in the next transaction. */
+	request(source: JournalSource): void {
+		this.waiting.add(source);
+		this.schedule();
+	}
+
+	private schedule(): void {
+		// While a transaction runs, newcomers wait for it to end (see write's last lines).
+		if (this.scheduled || this.writing) return;
+		this.scheduled = true;
+		// Once per event-loop turn: every update received in this turn goes in one transaction.
+		setImmediate(() => {
+			this.scheduled = false;
+			void this.write();
+		});
+	}
+
+	private async write(): Promise<void> {
+		this.writing = true;
+		const now = Date.now();
+		const batches: [JournalSource, JournalAppend][] = [];
+		for (const source of this.waiting) {
+			const batch = source.takeBatch(now);
+			if (batch) batches.push([source, batch]);
+		}
+		this.waiting.clear();
+		try {
+			if ((await this.store(batches.map(([, batch]) => batch), now)) === true) {
+				for (const [source] of batches) source.stored();
+				return;
+			}
+			// One document's batch may be the cause (say, deleted meanwhile): store each alone so
+			// that only the culprit fails; if the database itself is failing, every one does.
+			for (const [source, batch] of batches) {
+				const result = await this.store([batch], now);
+				if (result === true) source.stored();
+				else source.storageFailed(result);
+			}
+		} finally {
+			this.writing = false;
+			// Updates that arrived during the transaction go in the next one, right away.
+			if (this.waiting.size) this.schedule();
+		}
+	}
+
+	/** true when stored, otherwise the database's error. */
+	private async store(batches: JournalAppend[], now: number): Promise<true | Error> {
+		try {
+			if (!appendJournalNow(this.db, batches, now)) await appendJournal(this.db, batches, now);
+			return true;
+		} catch (error) {
+			return error as Error;
+		}
+	}
+}

@@ -1,0 +1,110 @@
+// The journal's two write paths (Kysely, and the synchronous SQLite fast path) store the same
+// rows; the shared writer stores several documents in one go and isolates a failing one.
+import { beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { Db } from '../../src/lib/server/db';
+import { appendJournal, appendJournalNow, type JournalAppend } from '../../src/lib/server/documents/journal';
+import { JournalWriter, type JournalSource } from '../../server/collab/journal-writer';
+import { freshDb, storedText } from '../helpers/db';
+import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
+
+let db: Db;
+let author: TestUser;
+
+beforeEach(async () => {
+	({ db } = await freshDb());
+	const territory = await buildTerritory(db);
+	author = await buildUser(db, territory, territory.epciId);
+});
+
+/** An update typing `text` at the end of Y.Text('t'), as a given client. */
+function typing(text: string, clientID: number): Uint8Array {
+	const doc = new Y.Doc();
+	doc.clientID = clientID;
+	doc.getText('t').insert(0, text);
+	return Y.encodeStateAsUpdate(doc);
+}
+
+async function journalRows(documentId: string) {
+	const rows = await db.selectFrom('document_update').selectAll().where('document_id', '=', documentId).orderBy('seq').execute();
+	return rows.map((r) => ({ seq: Number(r.seq), user: r.user_id, data: Buffer.from(r.data).toString('hex'), at: Number(r.created_at) }));
+}
+
+describe('journal write paths', () => {
+	it('store the same rows, with consecutive sequence numbers, author and time, and touch the document', async () => {
+		const [a, b] = [await buildDocument(db, author), await buildDocument(db, author)];
+		const base = { a: (await journalRows(a)).length, b: (await journalRows(b)).length };
+		const batch = (documentId: string, afterSeq: number): JournalAppend => ({
+			documentId,
+			afterSeq,
+			entries: [
+				{ userId: author.id, data: typing('Bonjour', 11) },
+				{ userId: null, data: typing(' à tous', 12) }
+			],
+			touch: true
+		});
+		await db.updateTable('document').set({ updated_at: 1 }).execute();
+		expect(appendJournalNow(db, [batch(a, base.a)], 5_000)).toBe(true);
+		await appendJournal(db, [batch(b, base.b)], 5_000);
+		const [rowsA, rowsB] = [(await journalRows(a)).slice(base.a), (await journalRows(b)).slice(base.b)];
+		expect(rowsA).toHaveLength(2);
+		expect(rowsA).toEqual(rowsB);
+		expect(rowsA.map((r) => [r.seq, r.user, r.at])).toEqual([
+			[base.a + 1, author.id, 5_000],
+			[base.a + 2, null, 5_000]
+		]);
+		const touched = await db.selectFrom('document').select(['id', 'updated_at']).where('id', 'in', [a, b]).execute();
+		expect(touched.map((d) => Number(d.updated_at))).toEqual([5_000, 5_000]);
+	});
+
+	it('the fast path stores nothing of a batch that fails, and gives way inside a transaction', async () => {
+		const a = await buildDocument(db, author);
+		const before = await journalRows(a);
+		const good = { userId: author.id, data: typing('ok', 21) };
+		// The second document does not exist: the foreign key refuses it, the whole call rolls back.
+		expect(() => appendJournalNow(db, [{ documentId: a, afterSeq: before.length, entries: [good], touch: false }, { documentId: 'inconnu', afterSeq: 0, entries: [good], touch: false }])).toThrow(/FOREIGN KEY/);
+		expect(await journalRows(a)).toEqual(before);
+		await db.transaction().execute(async () => {
+			expect(appendJournalNow(db, [{ documentId: a, afterSeq: before.length, entries: [good], touch: false }])).toBe(false);
+		});
+	});
+});
+
+/** A document as the writer sees it: hands over its updates once, records what happens. */
+class FakeSource implements JournalSource {
+	outcome: 'waiting' | 'stored' | Error = 'waiting';
+	constructor(private readonly append: JournalAppend) {}
+	takeBatch(): JournalAppend | null {
+		return this.outcome === 'waiting' ? this.append : null;
+	}
+	stored(): void {
+		this.outcome = 'stored';
+	}
+	storageFailed(error: Error): void {
+		this.outcome = error;
+	}
+}
+
+async function settled(sources: FakeSource[]): Promise<void> {
+	for (let i = 0; i < 100 && sources.some((s) => s.outcome === 'waiting'); i++) await new Promise((r) => setTimeout(r, 5));
+}
+
+describe('JournalWriter', () => {
+	it('stores the documents requested in the same turn, and only the culprit fails', async () => {
+		const [a, b] = [await buildDocument(db, author), await buildDocument(db, author)];
+		const [seqA, seqB] = [(await journalRows(a)).length, (await journalRows(b)).length];
+		const sources = [
+			new FakeSource({ documentId: a, afterSeq: seqA, entries: [{ userId: author.id, data: typing('Ordre du jour', 31) }], touch: true }),
+			new FakeSource({ documentId: 'supprimé', afterSeq: 0, entries: [{ userId: author.id, data: typing('perdu', 32) }], touch: true }),
+			new FakeSource({ documentId: b, afterSeq: seqB, entries: [{ userId: author.id, data: typing('Relevé de décisions', 33) }], touch: true })
+		];
+		const writer = new JournalWriter(db);
+		for (const source of sources) writer.request(source);
+		await settled(sources);
+		expect(sources[0].outcome).toBe('stored');
+		expect(sources[1].outcome).toBeInstanceOf(Error);
+		expect(sources[2].outcome).toBe('stored');
+		expect(await storedText(db, a)).toContain('Ordre du jour');
+		expect(await storedText(db, b)).toContain('Relevé de décisions');
+	});
+});
