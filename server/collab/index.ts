@@ -55,7 +55,10 @@ export class CollabServer implements CollabHub {
 		this.options = { ...COLLAB_DEFAULTS, ...options };
 		this.writer = new JournalWriter(db);
 		this.wss = new WebSocketServer({ noServer: true, maxPayload: this.options.maxPayload });
-		this.pingTimer = setInterval(() => this.pingAll(), this.options.pingIntervalMs);
+		// Checked often, but each connection is pinged once per interval counted from its own
+		// arrival: pinging everyone at the same instant made a burst of hundreds of frames (and
+		// as many pongs) that delayed the typing around it.
+		this.pingTimer = setInterval(() => this.pingDue(), Math.min(1_000, this.options.pingIntervalMs));
 		this.pingTimer.unref();
 	}
 
@@ -87,7 +90,7 @@ export class CollabServer implements CollabHub {
 		try {
 			const room = await this.acquireRoom(context.documentId);
 			if (this.closing) return ws.close(CloseCode.serverRestarting, 'server restarting');
-			room.join(ws, context);
+			room.join(ws, context, Date.now() + this.options.pingIntervalMs);
 			ws.resume();
 		} catch (error) {
 			this.log(`collab: could not load ${context.documentId}: ${(error as Error).message}`);
@@ -152,14 +155,17 @@ export class CollabServer implements CollabHub {
 		return count;
 	}
 
-	private pingAll(): void {
+	private pingDue(): void {
+		const now = Date.now();
 		for (const room of this.rooms.values()) {
 			for (const connection of room.connections) {
+				if (now < connection.nextPingAt) continue;
 				if (!connection.alive) {
 					connection.ws.terminate();
 					continue;
 				}
 				connection.alive = false;
+				connection.nextPingAt = now + this.options.pingIntervalMs;
 				connection.ws.ping();
 			}
 		}
@@ -174,6 +180,7 @@ export class CollabServer implements CollabHub {
 			await Promise.all(rooms.map((room) => room.flush().catch(() => {})));
 			for (const room of rooms) room.closeWhere(() => true, CloseCode.serverRestarting, 'server restarting');
 			await Promise.all(rooms.map((room) => room.unload()));
+			await this.writer.flushTouches();
 			for (const ws of this.wss.clients) ws.terminate();
 			this.wss.close();
 		})();

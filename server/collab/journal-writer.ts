@@ -3,12 +3,12 @@
 // With fifty documents typed in at once, that is one commit instead of fifty — the commits,
 // one after another on the event loop, were the benchmark's fan-out latency tail.
 import type { Db } from '../../src/lib/server/db';
-import { appendJournal, appendJournalNow, type JournalAppend } from '../../src/lib/server/documents/journal';
+import { appendJournal, appendJournalNow, touchDocuments, type JournalAppend } from '../../src/lib/server/documents/journal';
 
 /** What the writer needs from a loaded document (implemented by Room). */
 export interface JournalSource {
 	/** Hands over the updates waiting to be stored (null: none, or the document has failed). */
-	takeBatch(now: number): JournalAppend | null;
+	takeBatch(): JournalAppend | null;
 	/** The batch taken last is durably stored: broadcast it. */
 	stored(): void;
 	/** The database refused the batch. */
@@ -19,6 +19,9 @@ export class JournalWriter {
 	private readonly waiting = new Set<JournalSource>();
 	private scheduled = false;
 	private writing = false;
+	/** Documents written to since their last activity was bumped. */
+	private readonly touched = new Set<string>();
+	private touchTimer: NodeJS.Timeout | null = null;
 
 	constructor(private readonly db: Db) {}
 
@@ -33,7 +36,7 @@ export class JournalWriter {
 		if (this.scheduled || this.writing) return;
 		this.scheduled = true;
 		// Once per event-loop turn: every update received in this turn goes in one transaction.
-		setImmediate(() => {
+		queueMicrotask(() => {
 			this.scheduled = false;
 			void this.write();
 		});
@@ -44,26 +47,50 @@ export class JournalWriter {
 		const now = Date.now();
 		const batches: [JournalSource, JournalAppend][] = [];
 		for (const source of this.waiting) {
-			const batch = source.takeBatch(now);
+			const batch = source.takeBatch();
 			if (batch) batches.push([source, batch]);
 		}
 		this.waiting.clear();
 		try {
 			if ((await this.store(batches.map(([, batch]) => batch), now)) === true) {
-				for (const [source] of batches) source.stored();
+				for (const [source, batch] of batches) this.stored(source, batch);
 				return;
 			}
 			// One document's batch may be the cause (say, deleted meanwhile): store each alone so
 			// that only the culprit fails; if the database itself is failing, every one does.
 			for (const [source, batch] of batches) {
 				const result = await this.store([batch], now);
-				if (result === true) source.stored();
+				if (result === true) this.stored(source, batch);
 				else source.storageFailed(result);
 			}
 		} finally {
 			this.writing = false;
 			// Updates that arrived during the transaction go in the next one, right away.
 			if (this.waiting.size) this.schedule();
+		}
+	}
+
+	private stored(source: JournalSource, batch: JournalAppend): void {
+		this.touched.add(batch.documentId);
+		this.touchTimer ??= setTimeout(() => void this.flushTouches(), 1_000).unref();
+		source.stored();
+	}
+
+	/**
+	 * Last activity is bumped apart from the journal, once a second for every document written
+	 * to: an UPDATE per document in the hot transaction dirtied one more page per commit.
+	 */
+	async flushTouches(): Promise<void> {
+		if (this.touchTimer) clearTimeout(this.touchTimer);
+		this.touchTimer = null;
+		if (this.touched.size === 0) return;
+		const ids = [...this.touched];
+		this.touched.clear();
+		try {
+			await touchDocuments(this.db, ids);
+		} catch {
+			// Not worth failing anything for: the next round retries.
+			for (const id of ids) this.touched.add(id);
 		}
 	}
 

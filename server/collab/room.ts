@@ -32,7 +32,9 @@ export interface Connection {
 	identity: PresenceIdentity;
 	/** Yjs client ids whose presence this connection speaks for. */
 	clientIds: Set<number>;
+	/** Answered the last ping (dead peers are terminated at the next one). */
 	alive: boolean;
+	nextPingAt: number;
 }
 
 interface PendingUpdate {
@@ -56,7 +58,6 @@ export class Room implements JournalSource {
 	/** Highest sequence number handed to the writer, and highest one known stored. */
 	private lastSeq = 0;
 	private storedSeq = 0;
-	private lastTouchedAt = 0;
 	private rowsSinceSnapshot = 0;
 	private lastCompactionAt = 0;
 	/** Applied to `doc`, not yet handed to the writer. */
@@ -90,12 +91,34 @@ export class Room implements JournalSource {
 		this.lastSeq = this.storedSeq = stored.lastSeq;
 		this.rowsSinceSnapshot = stored.rowsSinceSnapshot;
 		this.awareness.on('update', ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
-			const changed = [...added, ...updated, ...removed];
 			const connection = (origin as Origin | null)?.[ORIGIN];
 			if (connection) {
 				for (const id of added) connection.clientIds.add(id);
 				for (const id of removed) connection.clientIds.delete(id);
 			}
+			for (const id of [...added, ...updated, ...removed]) this.awarenessChanged.add(id);
+			this.scheduleAwarenessBroadcast();
+		});
+	}
+
+	/** Client ids whose presence changed since the last awareness broadcast. */
+	private awarenessChanged = new Set<number>();
+	private awarenessScheduled = false;
+
+	/**
+	 * Presence changes are sent once per event-loop turn, all of the room's in one frame.
+	 * Clients renew their presence every 15 s, and clients that connected together renew
+	 * together: ten renewals in a room were ten frames to each of its ten members, a burst that
+	 * delayed the typing around it. Merged, each member gets one frame.
+	 */
+	private scheduleAwarenessBroadcast(): void {
+		if (this.awarenessScheduled) return;
+		this.awarenessScheduled = true;
+		setImmediate(() => {
+			this.awarenessScheduled = false;
+			if (this.destroyed || this.awarenessChanged.size === 0) return;
+			const changed = [...this.awarenessChanged];
+			this.awarenessChanged.clear();
 			this.broadcast(encodeMessage(MessageType.awareness, (e) => encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))), null);
 		});
 	}
@@ -122,9 +145,9 @@ export class Room implements JournalSource {
 
 	// ---- connections ------------------------------------------------------------------
 
-	join(ws: WebSocket, context: ConnectionContext): Connection {
+	join(ws: WebSocket, context: ConnectionContext, nextPingAt: number): Connection {
 		this.cancelUnload();
-		const connection: Connection = { ws, context, identity: presenceIdentity(context.user, context.canEdit), clientIds: new Set(), alive: true };
+		const connection: Connection = { ws, context, identity: presenceIdentity(context.user, context.canEdit), clientIds: new Set(), alive: true, nextPingAt };
 		this.connections.add(connection);
 		ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(connection, data, isBinary));
 		ws.on('close', () => this.leave(connection));
@@ -251,16 +274,14 @@ export class Room implements JournalSource {
 
 	// ---- persistence: journal first, then broadcast --------------------------------------
 
-	takeBatch(now: number): JournalAppend | null {
+	takeBatch(): JournalAppend | null {
 		if (this.pending.length === 0 || this.failed || this.inFlight) return null;
 		const batch = (this.inFlight = this.pending);
 		this.pending = [];
-		const touch = now - this.lastTouchedAt >= 1_000;
-		if (touch) this.lastTouchedAt = now;
 		const afterSeq = this.lastSeq;
 		this.lastSeq += batch.length;
 		// One journal row per update, with its author (merging costs more CPU than rows cost disk).
-		return { documentId: this.documentId, afterSeq, entries: batch.map(({ userId, data }) => ({ userId, data })), touch };
+		return { documentId: this.documentId, afterSeq, entries: batch.map(({ userId, data }) => ({ userId, data })), touch: false };
 	}
 
 	stored(): void {

@@ -59,11 +59,13 @@ export function setupDatabase(documents, sessions) {
 export async function startOurs(databaseFile, nodeArgs = []) {
 	const port = await freePort();
 	// BENCH_PROFILE=dir writes a CPU profile of our server (to see where the time goes).
-	const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-	const child = spawn(process.execPath, [...profile, ...nodeArgs, 'build-server/index.js'], {
+	// BENCH_TRACE_GC=1 prints our server's garbage collections (pauses) on the console.
+	const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+	const traceGc = process.env.BENCH_TRACE_GC ? ['--trace-gc'] : [];
+	const child = spawn(process.execPath, [...profile, ...traceGc, ...nodeArgs, 'build-server/index.js'], {
 		cwd: ROOT,
 		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseFile, SEED_DEMO: 'false', LOG_LEVEL: 'silent', COLLAB_UNLOAD_DELAY_MS: '2000' },
-		stdio: ['ignore', 'ignore', 'inherit']
+		stdio: ['ignore', traceGc.length ? 'inherit' : 'ignore', 'inherit']
 	});
 	await waitHttp(port, '/healthz');
 	return { name: 'ours', child, port, url: `ws://127.0.0.1:${port}/collab` };
@@ -73,7 +75,7 @@ export async function startReference() {
 	const port = await freePort();
 	// BENCH_PROFILE_REFERENCE=dir profiles the reference (a profile is written on a clean exit only).
 	const profile = process.env.BENCH_PROFILE_REFERENCE
-		? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_REFERENCE}`, '--import', 'data:text/javascript,process.on("SIGTERM",()=>process.exit(0))']
+		? ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${process.env.BENCH_PROFILE_REFERENCE}`, '--import', 'data:text/javascript,process.on("SIGTERM",()=>process.exit(0))']
 		: [];
 	const child = spawn(process.execPath, [...profile, 'node_modules/@y/websocket-server/src/server.js'], { cwd: ROOT, env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
 	await waitHttp(port, '/');

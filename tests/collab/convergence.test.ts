@@ -2,7 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/lib/server/db';
 import { freshDb, storedText } from '../helpers/db';
 import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
-import { connectProvider, startCollabServer, synced, waitFor } from '../helpers/collab';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { MessageType } from '../../src/lib/collab/protocol';
+import { connectProvider, rawConnect, startCollabServer, synced, waitFor } from '../helpers/collab';
 
 let db: Db;
 let port: number;
@@ -51,4 +54,48 @@ describe('two real y-websocket clients', () => {
 		const seen = a.provider.awareness.getStates().get(b.doc.clientID) as { user: Record<string, unknown> };
 		expect(seen.user).toMatchObject({ id: communeUser.id, name: 'Thomas Girard', organisation: 'Commune Test', canEdit: true });
 	});
+
+	it('sends presence changes that arrive together as one frame per member', async () => {
+		const watcher = await rawConnect(port, documentId, epciUser.token);
+		const speaker = await rawConnect(port, documentId, communeUser.token);
+		const awarenessFrames = () => watcher.frames.filter((f) => f[0] === MessageType.awareness).map(awarenessClients);
+		await waitFor(() => watcher.frames.length > 0, 5000, 'first frames');
+		const before = awarenessFrames().length;
+		// Two presence entries leave in one TCP write, so the server reads them in the same turn.
+		const socket = (speaker.ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+		socket.cork();
+		for (const clientId of [7001, 7002]) speaker.ws!.send(awarenessFrame(clientId, { cursor: null }));
+		socket.uncork();
+		await waitFor(() => awarenessFrames().flat().includes(7002), 5000, 'presence of 7002');
+		await new Promise((r) => setTimeout(r, 50));
+		expect(awarenessFrames().slice(before)).toEqual([[7001, 7002]]);
+		watcher.ws!.close();
+		speaker.ws!.close();
+	});
 });
+
+function awarenessFrame(clientId: number, state: object): Uint8Array {
+	const update = encoding.createEncoder();
+	encoding.writeVarUint(update, 1);
+	encoding.writeVarUint(update, clientId);
+	encoding.writeVarUint(update, 1);
+	encoding.writeVarString(update, JSON.stringify(state));
+	const frame = encoding.createEncoder();
+	encoding.writeVarUint(frame, MessageType.awareness);
+	encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
+	return encoding.toUint8Array(frame);
+}
+
+/** The client ids an awareness frame speaks for. */
+function awarenessClients(frame: Uint8Array): number[] {
+	const decoder = decoding.createDecoder(frame);
+	decoding.readVarUint(decoder);
+	const update = decoding.createDecoder(decoding.readVarUint8Array(decoder));
+	const ids: number[] = [];
+	for (let n = decoding.readVarUint(update); n > 0; n--) {
+		ids.push(decoding.readVarUint(update));
+		decoding.readVarUint(update);
+		decoding.readVarString(update);
+	}
+	return ids;
+}

@@ -5,7 +5,7 @@ import { loadStoredState, setMember } from '../../src/lib/server/documents';
 import { CloseCode } from '../../src/lib/collab/protocol';
 import { freshDb, storedText } from '../helpers/db';
 import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
-import { connectProvider, startCollabServer, synced, waitFor } from '../helpers/collab';
+import { connectProvider, startCollabServer, synced, waitFor, webSocketWithCookie } from '../helpers/collab';
 import type { CollabServer } from '../../server/collab';
 
 let db: Db;
@@ -87,5 +87,20 @@ describe('room lifecycle', () => {
 		// The writer reconnects and re-sends its change: nothing is lost.
 		await waitFor(async () => (await storedText(db, documentId)) === 'Perdu ? Avant.', 10_000, 'update stored after recovery');
 		await waitFor(() => other.doc.getText('t').toString() === 'Perdu ? Avant.', 10_000, 'other client receives it');
+	});
+
+	it('terminates a peer that stopped answering pings, and keeps the ones that answer', async () => {
+		const documentId = await buildDocument(db, coLead, [[colleague, 'editor']], 'Base.');
+		const pinging = await startCollabServer(db, { pingIntervalMs: 100 });
+		const deaf = new (webSocketWithCookie(coLead.token))(`${pinging.url}/${documentId}`, undefined);
+		// A frozen laptop: the socket stays open but nothing answers pings any more.
+		(deaf as unknown as { _autoPong: boolean })._autoPong = false;
+		const deafClosed = new Promise<number>((resolve) => deaf.on('close', (code: number) => resolve(code)));
+		const alive = connectProvider(pinging.port, documentId, colleague.token);
+		await synced(alive.provider);
+		expect(await deafClosed).toBe(1006); // terminated, no close handshake
+		await new Promise((r) => setTimeout(r, 300)); // three more ping rounds
+		expect(alive.provider.wsconnected).toBe(true);
+		expect(pinging.collab.rooms.get(documentId)?.connections.size).toBe(1);
 	});
 });

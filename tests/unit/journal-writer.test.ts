@@ -106,5 +106,10 @@ describe('JournalWriter', () => {
 		expect(sources[2].outcome).toBe('stored');
 		expect(await storedText(db, a)).toContain('Ordre du jour');
 		expect(await storedText(db, b)).toContain('Relevé de décisions');
+		// Last activity follows within a second, in one statement apart from the journal.
+		await db.updateTable('document').set({ updated_at: 1 }).where('id', 'in', [a, b]).execute();
+		await writer.flushTouches();
+		const touched = await db.selectFrom('document').select('updated_at').where('id', 'in', [a, b]).execute();
+		expect(touched.every((d) => Number(d.updated_at) > 1)).toBe(true);
 	});
 });

@@ -24,7 +24,7 @@ export interface JournalAppend {
 	documentId: string;
 	afterSeq: number;
 	entries: JournalEntry[];
-	/** Also bump the document's last activity (the collaboration server does it at most once a second). */
+	/** Also bump the document's last activity (the collaboration server does it apart, once a second). */
 	touch: boolean;
 }
 
@@ -83,6 +83,13 @@ function fastPath(db: Db, sqlite: Database.Database): FastAppend {
 	}) as FastAppend;
 	fastPaths.set(sqlite, append);
 	return append;
+}
+
+/** Bumps the documents' last activity (the dashboard sorts by it). */
+export async function touchDocuments(db: Db, documentIds: string[], at = Date.now()): Promise<void> {
+	for (let i = 0; i < documentIds.length; i += 500) {
+		await db.updateTable('document').set({ updated_at: at }).where('id', 'in', documentIds.slice(i, i + 500)).execute();
+	}
 }
 
 /** Appends one document's updates after `afterSeq`; returns the new last sequence number. */
