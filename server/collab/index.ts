@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode } from '../../src/lib/collab/protocol';
-import type { Db } from '../../src/lib/server/db';
+import { releaseDatabaseMemory, type Db } from '../../src/lib/server/db';
 import type { CollabHub } from '../../src/lib/server/runtime';
 import type { Config } from '../../src/lib/server/config';
 import { authenticateUpgrade, documentIdFromPath, type ConnectionContext } from './authenticate-upgrade';
@@ -135,7 +135,9 @@ export class CollabServer implements CollabHub {
 			if (this.releaseTimer) clearTimeout(this.releaseTimer);
 			this.releaseTimer = setTimeout(() => {
 				this.releaseTimer = null;
-				if (this.rooms.size === 0) releaseMemory();
+				if (this.rooms.size > 0) return;
+				releaseDatabaseMemory(this.db);
+				releaseMemory();
 			}, this.options.releaseMemoryDelayMs);
 			this.releaseTimer.unref();
 		}

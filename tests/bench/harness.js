@@ -15,12 +15,23 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const QUICK = process.argv.includes('--quick');
 export const P = QUICK
 	? { rounds: 1, traceTxns: 20_000, fanDocs: 5, fanClients: 4, fanSeconds: 3, idleWaitMs: 3_000, connections: 200, coldSamples: 1 }
-	: { rounds: 3, traceTxns: Infinity, fanDocs: 50, fanClients: 10, fanSeconds: 15, idleWaitMs: 30_000, connections: 2_000, coldSamples: 3 };
+	: { rounds: 4, traceTxns: Infinity, fanDocs: 50, fanClients: 10, fanSeconds: 15, idleWaitMs: 30_000, connections: 2_000, coldSamples: 3 };
 const COOKIE = 'assemblier-session';
 export const log = (...args) => console.error(...args);
 // Thousands of clients in one process each add an exit listener (y-websocket); that is expected here.
 process.setMaxListeners(0);
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Before each measured workload: the driver collects the previous workload's clients (with
+ * --expose-gc, as `npm run bench` runs it) and lets the sockets settle, so that whichever server
+ * goes second does not pay for the first one's leftovers in this process.
+ */
+export async function settle() {
+	await sleep(500);
+	globalThis.gc?.();
+	await sleep(500);
+}
 
 // ---- servers ------------------------------------------------------------------------------
 

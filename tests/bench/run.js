@@ -5,14 +5,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { ensureBuild } from '../../server/scripts/ensure-build.js';
 import {
-	P, QUICK, ROOT, connect, expectedText, idleConnections, loadTrace, log, rssOf, setupDatabase, sleep, startOurs, startReference, stop, traceReplay, typingFanout
+	P, QUICK, ROOT, connect, expectedText, idleConnections, loadTrace, log, rssOf, settle, setupDatabase, sleep, startOurs, startReference, stop, traceReplay, typingFanout
 } from './harness.js';
 
 // ---- the run ------------------------------------------------------------------------------
 
 function median(values) {
 	const s = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-	return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
+	if (s.length === 0) return NaN;
+	const middle = Math.floor(s.length / 2);
+	return s.length % 2 ? s[middle] : (s[middle - 1] + s[middle]) / 2;
 }
 
 async function main() {
@@ -47,13 +49,19 @@ async function main() {
 		for (const server of order) {
 			log(`round ${round + 1}/${P.rounds}: trace replay on ${server.name}…`);
 			const room = server.name === 'ours' ? replayRooms[round] : `replay-${round}`;
-			results[server.name].replay.push(await traceReplay(server, room, tokens[0], trace, count, finalText));
+			await settle();
+			const replay = await traceReplay(server, room, tokens[0], trace, count, finalText);
+			results[server.name].replay.push(replay);
+			log(`  ${Math.round(replay.editsPerSecond)} edits/s`);
 		}
 		const fanRooms = take(P.fanDocs);
 		for (const server of order) {
 			log(`round ${round + 1}/${P.rounds}: typing fan-out on ${server.name}…`);
 			const rooms = server.name === 'ours' ? fanRooms : fanRooms.map((r) => `fan-${round}-${r}`);
-			results[server.name].fanout.push(await typingFanout(server, rooms, tokens));
+			await settle();
+			const fanout = await typingFanout(server, rooms, tokens);
+			results[server.name].fanout.push(fanout);
+			log(`  p50 ${fanout.p50.toFixed(1)} ms, p99 ${fanout.p99.toFixed(1)} ms, max ${fanout.max.toFixed(1)} ms`);
 		}
 	}
 

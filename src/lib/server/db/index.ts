@@ -78,6 +78,12 @@ function withStatementCache(sqlite: Database.Database, size = 200): SqliteDataba
 	};
 }
 
+/** Frees SQLite's page cache of the main connection (it refills from the OS cache on demand). */
+export function releaseDatabaseMemory(db: Db): void {
+	const sqlite = sqliteHandle(db);
+	if (sqlite?.open) sqlite.pragma('shrink_memory');
+}
+
 /** Dialect switch for the few places that need one (full-text search). */
 export function isPostgres(db: Db): boolean {
 	return db.getExecutor().adapter.constructor.name.startsWith('Postgres');
