@@ -44,7 +44,7 @@ export class CollabServer implements CollabHub {
 	private readonly wss: WebSocketServer;
 	private readonly pingTimer: NodeJS.Timeout;
 	private closing: Promise<void> | null = null;
-	/** Stores every document's updates, one transaction per event-loop turn for the whole server. */
+	/** Stores the updates of every document, one transaction after each socket read (journal-writer.ts). */
 	private readonly writer: JournalWriter;
 
 	constructor(

@@ -29,9 +29,9 @@ export interface JournalAppend {
 }
 
 /**
- * Appends several documents' updates in one transaction: the collaboration server commits once
- * per event-loop turn for all its documents, not once per document (fewer commits, shorter
- * stalls when many people type at the same time).
+ * Appends several documents' updates in one transaction: the collaboration server commits
+ * what all its documents received in one socket read together, not once per document (fewer
+ * commits, shorter stalls when many people type at the same time).
  */
 export async function appendJournal(db: Db, appends: JournalAppend[], now = Date.now()): Promise<void> {
 	const rows = appends.flatMap(({ documentId, afterSeq, entries }) =>
