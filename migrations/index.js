@@ -1,8 +1,10 @@
 // Explicit list, in order: the built server never globs the disk for migrations.
 import * as m0001 from './0001_init.js';
 import * as m0002 from './0002_coproductions.js';
+import * as m0003 from './0003_journal_batches.js';
 
 export const migrations = {
 	'0001_init': m0001,
-	'0002_coproductions': m0002
+	'0002_coproductions': m0002,
+	'0003_journal_batches': m0003
 };

@@ -9,7 +9,7 @@ import * as encoding from 'lib0/encoding';
 import type { WebSocket } from 'ws';
 import { CloseCode, MessageType } from '../../src/lib/collab/protocol';
 import type { Db } from '../../src/lib/server/db';
-import { loadStoredState, saveSnapshot, type JournalAppend } from '../../src/lib/server/documents/journal';
+import { journalEntry, loadStoredState, saveSnapshot, type JournalAppend, type JournalEntry } from '../../src/lib/server/documents/journal';
 import { indexLoadedDocument } from '../../src/lib/server/search';
 import type { ConnectionContext } from './authenticate-upgrade';
 import type { JournalSource, JournalWriter } from './journal-writer';
@@ -55,15 +55,17 @@ export class Room implements JournalSource {
 	/** Set while unloading; a newcomer waits for it, then loads a fresh room. */
 	unloading: Promise<void> | null = null;
 
-	/** Highest sequence number handed to the writer, and highest one known stored. */
+	/** Highest journal sequence number handed to the writer, and highest one known stored. */
 	private lastSeq = 0;
 	private storedSeq = 0;
-	private rowsSinceSnapshot = 0;
+	private updatesSinceSnapshot = 0;
 	private lastCompactionAt = 0;
 	/** Applied to `doc`, not yet handed to the writer. */
 	private pending: PendingUpdate[] = [];
 	/** Handed to the writer, not yet stored (so not yet broadcast). */
 	private inFlight: PendingUpdate[] | null = null;
+	/** Journal rows the batch in flight takes (consecutive updates of one author share a row). */
+	private inFlightRows = 0;
 	private afterFlush: (() => void)[] = [];
 	private unloadTimer: NodeJS.Timeout | null = null;
 	private indexTimer: NodeJS.Timeout | null = null;
@@ -89,7 +91,7 @@ export class Room implements JournalSource {
 		// the first clients are answered from the stored bytes meanwhile (see integrate()).
 		this.storedState = stored.state;
 		this.lastSeq = this.storedSeq = stored.lastSeq;
-		this.rowsSinceSnapshot = stored.rowsSinceSnapshot;
+		this.updatesSinceSnapshot = stored.updatesSinceSnapshot;
 		this.awareness.on('update', ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
 			const connection = (origin as Origin | null)?.[ORIGIN];
 			if (connection) {
@@ -140,7 +142,7 @@ export class Room implements JournalSource {
 			this.writer.request(this);
 		});
 		for (const callback of this.afterIntegrate.splice(0)) callback();
-		if (this.rowsSinceSnapshot >= this.options.compactEvery) void this.compact().catch(() => {});
+		if (this.updatesSinceSnapshot >= this.options.compactEvery) void this.compact().catch(() => {});
 	}
 
 	// ---- connections ------------------------------------------------------------------
@@ -278,18 +280,26 @@ export class Room implements JournalSource {
 		if (this.pending.length === 0 || this.failed || this.inFlight) return null;
 		const batch = (this.inFlight = this.pending);
 		this.pending = [];
+		// One journal row per run of consecutive updates by the same author (journalEntry).
+		const entries: JournalEntry[] = [];
+		for (let start = 0; start < batch.length; ) {
+			let end = start + 1;
+			while (end < batch.length && batch[end].userId === batch[start].userId) end++;
+			entries.push(journalEntry(batch[start].userId, batch.slice(start, end).map((item) => item.data)));
+			start = end;
+		}
+		this.inFlightRows = entries.length;
 		const afterSeq = this.lastSeq;
-		this.lastSeq += batch.length;
-		// One journal row per update, with its author (merging costs more CPU than rows cost disk).
-		return { documentId: this.documentId, afterSeq, entries: batch.map(({ userId, data }) => ({ userId, data })), touch: false };
+		this.lastSeq += entries.length;
+		return { documentId: this.documentId, afterSeq, entries, touch: false };
 	}
 
 	stored(): void {
 		const batch = this.inFlight;
 		if (!batch || this.failed) return;
 		this.inFlight = null;
-		this.storedSeq += batch.length;
-		this.rowsSinceSnapshot += batch.length;
+		this.storedSeq += this.inFlightRows;
+		this.updatesSinceSnapshot += batch.length;
 		this.broadcastBatch(batch);
 		this.scheduleIndex();
 		if (this.pending.length) {
@@ -297,7 +307,7 @@ export class Room implements JournalSource {
 			return;
 		}
 		for (const callback of this.afterFlush.splice(0)) callback();
-		if (this.rowsSinceSnapshot >= this.options.compactEvery && Date.now() - this.lastCompactionAt >= this.options.compactMinIntervalMs) {
+		if (this.updatesSinceSnapshot >= this.options.compactEvery && Date.now() - this.lastCompactionAt >= this.options.compactMinIntervalMs) {
 			this.compact().catch((error: Error) => this.log(`collab: compaction of ${this.documentId} failed: ${error.message}`));
 		}
 	}
@@ -358,17 +368,17 @@ export class Room implements JournalSource {
 	/** Stores the live state as the document's snapshot. One at a time. */
 	async compact(): Promise<void> {
 		while (this.compacting) await this.compacting;
-		if (this.rowsSinceSnapshot === 0 || this.failed) return;
+		if (this.updatesSinceSnapshot === 0 || this.failed) return;
 		this.compacting = (async () => {
 			this.integrate();
 			// Encoded synchronously: the state covers at least every stored row up to `uptoSeq`
 			// (and maybe updates still in flight: replaying those rows later changes nothing).
 			const uptoSeq = this.storedSeq;
-			const rows = this.rowsSinceSnapshot;
+			const updates = this.updatesSinceSnapshot;
 			const state = Y.encodeStateAsUpdate(this.doc);
 			this.lastCompactionAt = Date.now();
 			await saveSnapshot(this.db, this.documentId, uptoSeq, state);
-			this.rowsSinceSnapshot -= rows;
+			this.updatesSinceSnapshot -= updates;
 		})();
 		try {
 			await this.compacting;

@@ -61,7 +61,7 @@ describe('room lifecycle', () => {
 		// The journal keeps authorship after compaction.
 		const authors = await db.selectFrom('document_update').select('user_id').where('document_id', '=', documentId).execute();
 		expect(authors.every((a) => a.user_id === coLead.id)).toBe(true);
-		expect((await loadStoredState(db, documentId)).rowsSinceSnapshot).toBe(0);
+		expect((await loadStoredState(db, documentId)).updatesSinceSnapshot).toBe(0);
 
 		const again = connectProvider(port, documentId, coLead.token);
 		await synced(again.provider);

@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { Db } from '../../src/lib/server/db';
-import { appendJournal, appendJournalNow, type JournalAppend } from '../../src/lib/server/documents/journal';
+import { appendJournal, appendJournalNow, journalEntry, loadStoredState, type JournalAppend } from '../../src/lib/server/documents/journal';
 import { JournalWriter, type JournalSource } from '../../server/collab/journal-writer';
 import { freshDb, storedText } from '../helpers/db';
 import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
@@ -67,6 +67,25 @@ describe('journal write paths', () => {
 		await db.transaction().execute(async () => {
 			expect(appendJournalNow(db, [{ documentId: a, afterSeq: before.length, entries: [good], touch: false }])).toBe(false);
 		});
+	});
+});
+
+describe('journal rows holding several updates', () => {
+	it('keep the author, count as one sequence number, and load as every update they hold', async () => {
+		const a = await buildDocument(db, author);
+		const before = await loadStoredState(db, a);
+		// Three consecutive keystrokes of one client, as one socket read brings them.
+		const doc = new Y.Doc();
+		const keystrokes: Uint8Array[] = [];
+		doc.on('update', (u: Uint8Array) => keystrokes.push(u));
+		for (const ch of 'RH ') doc.getText('t').insert(doc.getText('t').length, ch);
+		expect(appendJournalNow(db, [{ documentId: a, afterSeq: before.lastSeq, entries: [journalEntry(author.id, keystrokes)], touch: false }])).toBe(true);
+		const rows = (await journalRows(a)).slice(before.lastSeq);
+		expect(rows.map((r) => [r.seq, r.user])).toEqual([[before.lastSeq + 1, author.id]]);
+		const after = await loadStoredState(db, a);
+		expect(after.lastSeq).toBe(before.lastSeq + 1);
+		expect(after.updatesSinceSnapshot).toBe(before.updatesSinceSnapshot + 3);
+		expect(await storedText(db, a)).toContain('RH ');
 	});
 });
 

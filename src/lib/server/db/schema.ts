@@ -1,5 +1,5 @@
 // Table shapes as the database stores them. Rows become domain objects in each feature's queries.
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** bigint columns come back as numbers on SQLite and as strings on PostgreSQL: normalise at the edge. */
 type Millis = ColumnType<number, number, number>;
@@ -100,6 +100,8 @@ export interface DocumentUpdateTable {
 	document_id: string;
 	seq: Millis;
 	user_id: string | null;
+	/** 1: `data` is one Yjs update; more: a list of that many (documents/journal.ts). */
+	updates: Generated<number>;
 	data: Uint8Array;
 	created_at: Millis;
 }
