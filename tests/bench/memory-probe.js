@@ -11,8 +11,9 @@ log(`idle ${mb(idle)}`);
 log(smapsSummary(server.child.pid));
 const trace = loadTrace('automerge-paper');
 const count = Math.min(P.traceTxns, trace.txns.length);
+const cpuBefore = cpuSeconds(server.child.pid);
 const replay = await traceReplay(server, setup.documentIds[0], setup.tokens[0], trace, count, expectedText(trace, count));
-log(`after replay ${mb(rssOf(server.child.pid))} (${Math.round(replay.editsPerSecond)} edits/s)`);
+log(`after replay ${mb(rssOf(server.child.pid))} (${Math.round(replay.editsPerSecond)} edits/s, server CPU ${(cpuSeconds(server.child.pid) - cpuBefore).toFixed(2)} s)`);
 await sleep(5000);
 log(`replay + 5 s ${mb(rssOf(server.child.pid))}`);
 log(smapsSummary(server.child.pid));
@@ -44,4 +45,10 @@ function smapsSummary(pid) {
 		if (rss && current) groups.set(current, (groups.get(current) ?? 0) + Number(rss[1]));
 	}
 	return [...groups].sort((a, b) => b[1] - a[1]).map(([k, v]) => `  ${k}: ${(v / 1024).toFixed(1)} MB`).join('\n');
+}
+
+/** CPU time (user + system) the process has used, in seconds. */
+function cpuSeconds(pid) {
+	const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+	return (Number(fields[11]) + Number(fields[12])) / 100;
 }
