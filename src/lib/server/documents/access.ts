@@ -37,6 +37,14 @@ export function grant(role: Role, actor: Pick<Actor, 'territoryRole'>): Granted 
 	};
 }
 
+/**
+ * The role a user has on a document of their territory: the strongest of their own and their
+ * organisation's participation; the direction générale reads everything. Null: no access.
+ */
+export function effectiveRole(actor: Pick<Actor, 'territoryRole'>, personalRole: Role | null, organisationRole: Role | null): Role | null {
+	return strongestRole(personalRole, organisationRole, actor.territoryRole === 'direction' ? 'reader' : null);
+}
+
 export async function documentAccess(db: Db, actor: Actor, documentId: string): Promise<DocumentAccess> {
 	const row = await db
 		.selectFrom('document')
@@ -51,8 +59,7 @@ export async function documentAccess(db: Db, actor: Actor, documentId: string): 
 		.executeTakeFirst();
 	// A document of another territory does not exist for this user: no hint that the id is valid.
 	if (!row || row.territoryId !== actor.territoryId) return { status: 'not_found' };
-	// The direction générale reads everything in its territory.
-	const role = strongestRole(row.personalRole, row.organisationRole, actor.territoryRole === 'direction' ? 'reader' : null);
+	const role = effectiveRole(actor, row.personalRole, row.organisationRole);
 	if (!role) return { status: 'forbidden' };
 	return grant(role, actor);
 }

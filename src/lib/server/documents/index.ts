@@ -1,6 +1,7 @@
 export { documentAccess, type Actor, type DocumentAccess, type Granted } from './access';
 export {
 	createDocument,
+	epciFirst,
 	getDocument,
 	listMembers,
 	listOrganisationMembers,

@@ -1,9 +1,9 @@
 import { inTransaction, type Db } from '../db';
 import type { DocumentRole, OrganisationRole } from '../db/schema';
 import { newId } from '../ids';
-import { strongestRole, type DocumentKind, type Role } from '../../documents/vocabulary';
+import { ROLE_RANK, type DocumentKind, type Role } from '../../documents/vocabulary';
 import { appendUpdates } from './journal';
-import type { Actor } from './access';
+import { effectiveRole, type Actor } from './access';
 
 export interface DocumentSummary {
 	id: string;
@@ -21,6 +21,11 @@ export interface DocumentSummary {
 	participates: boolean;
 	coleads: { id: string; name: string; organisationId: string; organisationName: string }[];
 	organisationIds: string[];
+}
+
+/** EPCI co-pilote first, then the commune's: the binôme reads the same way everywhere. */
+export function epciFirst(a: { organisationKind: 'epci' | 'commune' }, b: { organisationKind: 'epci' | 'commune' }): number {
+	return a.organisationKind === b.organisationKind ? 0 : a.organisationKind === 'epci' ? -1 : 1;
 }
 
 export interface DocumentMember {
@@ -87,28 +92,24 @@ export async function listTerritoryDocuments(db: Db, viewer: Actor): Promise<Doc
 		.where('document_member.document_id', 'in', ids)
 		.execute();
 	const concerned = await db.selectFrom('document_organisation').select(['document_id', 'organisation_id']).where('document_id', 'in', ids).execute();
-	return rows.map((r) => {
-		const participation = strongestRole(r.personalRole, r.organisationRole);
-		return {
-			id: r.id,
-			title: r.title,
-			kind: r.kind,
-			theme: r.theme,
-			status: r.status,
-			summary: r.summary,
-			dueDate: r.dueDate,
-			createdAt: Number(r.createdAt),
-			updatedAt: Number(r.updatedAt),
-			role: strongestRole(participation, viewer.territoryRole === 'direction' ? 'reader' : null),
-			participates: participation !== null,
-			// EPCI co-pilote first, then the commune's: the binôme reads the same way everywhere.
-			coleads: coleads
-				.filter((c) => c.documentId === r.id)
-				.sort((a, b) => (a.organisationKind === b.organisationKind ? 0 : a.organisationKind === 'epci' ? -1 : 1))
-				.map(({ id, name, organisationId, organisationName }) => ({ id, name, organisationId, organisationName })),
-			organisationIds: concerned.filter((c) => c.document_id === r.id).map((c) => c.organisation_id)
-		};
-	});
+	return rows.map((r) => ({
+		id: r.id,
+		title: r.title,
+		kind: r.kind,
+		theme: r.theme,
+		status: r.status,
+		summary: r.summary,
+		dueDate: r.dueDate,
+		createdAt: Number(r.createdAt),
+		updatedAt: Number(r.updatedAt),
+		role: effectiveRole(viewer, r.personalRole, r.organisationRole),
+		participates: r.personalRole !== null || r.organisationRole !== null,
+		coleads: coleads
+			.filter((c) => c.documentId === r.id)
+			.sort(epciFirst)
+			.map(({ id, name, organisationId, organisationName }) => ({ id, name, organisationId, organisationName })),
+		organisationIds: concerned.filter((c) => c.document_id === r.id).map((c) => c.organisation_id)
+	}));
 }
 
 export async function getDocument(db: Db, documentId: string) {
@@ -190,8 +191,8 @@ export async function listMembers(db: Db, documentId: string): Promise<DocumentM
 		.where('document_member.document_id', '=', documentId)
 		.orderBy('app_user.display_name')
 		.execute();
-	const rank: Record<DocumentRole, number> = { colead: 0, editor: 1, annotator: 2, reader: 3 };
-	return rows.sort((a, b) => rank[a.role] - rank[b.role]);
+	// Strongest role first (co-pilotes, rédacteurs, annotateurs, lecteurs), by name within a role.
+	return rows.sort((a, b) => ROLE_RANK[b.role] - ROLE_RANK[a.role]);
 }
 
 export async function listOrganisationMembers(db: Db, documentId: string): Promise<OrganisationMember[]> {

@@ -7,9 +7,14 @@ import { db } from '$lib/server/runtime';
 const SCOPES = ['mine', 'organisation', 'all'] as const;
 type Scope = (typeof SCOPES)[number];
 
-function inScope(doc: DocumentSummary, scope: Scope, viewer: { id: string; organisationId: string }): boolean {
+/** An organisation is involved in a document it is concerned by or that one of its people co-pilots. */
+function involves(doc: DocumentSummary, organisationId: string): boolean {
+	return doc.organisationIds.includes(organisationId) || doc.coleads.some((c) => c.organisationId === organisationId);
+}
+
+function inScope(doc: DocumentSummary, scope: Scope, viewer: { organisationId: string }): boolean {
 	if (scope === 'mine') return doc.participates;
-	if (scope === 'organisation') return doc.organisationIds.includes(viewer.organisationId) || doc.coleads.some((c) => c.organisationId === viewer.organisationId);
+	if (scope === 'organisation') return involves(doc, viewer.organisationId);
 	return true;
 }
 
@@ -35,7 +40,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			(!filters.kind || d.kind === filters.kind) &&
 			(!filters.theme || d.theme === filters.theme) &&
 			(!filters.status || d.status === filters.status) &&
-			(!filters.organisation || d.organisationIds.includes(filters.organisation) || d.coleads.some((c) => c.organisationId === filters.organisation))
+			(!filters.organisation || involves(d, filters.organisation))
 	);
 	if (filters.sort === 'titre') documents = documents.toSorted((a, b) => a.title.localeCompare(b.title, 'fr'));
 	if (filters.sort === 'echeance') documents = documents.toSorted((a, b) => (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999'));

@@ -2,6 +2,7 @@ import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import {
 	checkBinome,
+	epciFirst,
 	getDocument,
 	listMembers,
 	listOrganisationMembers,
@@ -39,7 +40,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 			updatedAt: document.updatedAt
 		},
 		access: { role: access.role, canEdit: access.canEdit, canAnnotate: access.canAnnotate, canManage: access.canManage, canChangeBinome: access.canChangeBinome },
-		binome: members.filter((m) => m.role === 'colead').sort((a) => (a.organisationKind === 'epci' ? -1 : 1)),
+		binome: members.filter((m) => m.role === 'colead').sort(epciFirst),
 		members: members.filter((m) => m.role !== 'colead'),
 		organisationMembers,
 		organisations,
