@@ -291,7 +291,7 @@ export class Room implements JournalSource {
 		this.inFlightRows = entries.length;
 		const afterSeq = this.lastSeq;
 		this.lastSeq += entries.length;
-		return { documentId: this.documentId, afterSeq, entries, touch: false };
+		return { documentId: this.documentId, afterSeq, entries };
 	}
 
 	stored(): void {
