@@ -4,7 +4,7 @@ import type { Db } from '../../src/lib/server/db';
 import { listMembers } from '../../src/lib/server/documents';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/cookie';
 import { freshDb } from '../helpers/db';
-import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
+import { buildRoleCast, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
 import { freePort, spawnServer, useBuiltServer } from '../helpers/process';
 
 useBuiltServer();
@@ -27,17 +27,10 @@ beforeAll(async () => {
 	const fresh = await freshDb();
 	db = fresh.db;
 	const territory = await buildTerritory(db);
-	coLead = await buildUser(db, territory, territory.epciId);
-	partner = await buildUser(db, territory, territory.communeId);
-	editor = await buildUser(db, territory, territory.communeId);
-	annotator = await buildUser(db, territory, territory.communeId);
-	reader = await buildUser(db, territory, territory.communeId);
-	direction = await buildUser(db, territory, territory.epciId, { role: 'direction' });
-	outsider = await buildUser(db, territory, territory.epciId);
+	({ coLead, partner, editor, annotator, reader, direction, outsider, documentId } = await buildRoleCast(db, territory));
 	newcomer = await buildUser(db, territory, territory.communeId);
 	otherCommuneUser = await buildUser(db, territory, territory.communeId);
 	admin = await buildUser(db, territory, territory.epciId, { role: 'admin' });
-	documentId = await buildDocument(db, coLead, [[editor, 'editor'], [annotator, 'annotator'], [reader, 'reader']], undefined, partner);
 	const port = await freePort();
 	base = `http://127.0.0.1:${port}`;
 	await spawnServer(port, fresh.file, { ORIGIN: base });

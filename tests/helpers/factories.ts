@@ -72,3 +72,20 @@ export async function buildDocument(db: Db, creator: TestUser, members: [TestUse
 	for (const [user, role] of members) await setMember(db, id, user.id, role, creator.id);
 	return id;
 }
+
+/**
+ * One person per way of taking part in a document: its binôme (EPCI co-lead and commune
+ * partner), a rédacteur, an annotator and a reader from the commune, the direction générale and
+ * an outsider of the EPCI — and the document they share.
+ */
+export async function buildRoleCast(db: Db, territory: TestTerritory) {
+	const coLead = await buildUser(db, territory, territory.epciId);
+	const partner = await buildUser(db, territory, territory.communeId);
+	const editor = await buildUser(db, territory, territory.communeId);
+	const annotator = await buildUser(db, territory, territory.communeId);
+	const reader = await buildUser(db, territory, territory.communeId);
+	const direction = await buildUser(db, territory, territory.epciId, { role: 'direction' });
+	const outsider = await buildUser(db, territory, territory.epciId);
+	const documentId = await buildDocument(db, coLead, [[editor, 'editor'], [annotator, 'annotator'], [reader, 'reader']], undefined, partner);
+	return { coLead, partner, editor, annotator, reader, direction, outsider, documentId };
+}

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/lib/server/db';
 import { documentAccess, listTerritoryDocuments, setOrganisationMember } from '../../src/lib/server/documents';
 import { freshDb } from '../helpers/db';
-import { buildDocument, buildTerritory, buildUser, type TestTerritory, type TestUser } from '../helpers/factories';
+import { buildRoleCast, buildTerritory, buildUser, type TestTerritory, type TestUser } from '../helpers/factories';
 import { newId } from '../../src/lib/server/ids';
 
 let db: Db;
@@ -21,17 +21,10 @@ let clubOrganisationId: string;
 beforeAll(async () => {
 	({ db } = await freshDb());
 	territory = await buildTerritory(db);
-	coLead = await buildUser(db, territory, territory.epciId);
-	partner = await buildUser(db, territory, territory.communeId);
-	editor = await buildUser(db, territory, territory.communeId);
-	annotator = await buildUser(db, territory, territory.communeId);
-	reader = await buildUser(db, territory, territory.communeId);
-	direction = await buildUser(db, territory, territory.epciId, { role: 'direction' });
-	outsider = await buildUser(db, territory, territory.epciId);
+	({ coLead, partner, editor, annotator, reader, direction, outsider, documentId } = await buildRoleCast(db, territory));
 	clubOrganisationId = newId();
 	await db.insertInto('organisation').values({ id: clubOrganisationId, territory_id: territory.territoryId, name: 'Commune B', kind: 'commune', insee_code: '99002', population: 1500, created_at: Date.now() }).execute();
 	clubMember = await buildUser(db, territory, clubOrganisationId);
-	documentId = await buildDocument(db, coLead, [[editor, 'editor'], [annotator, 'annotator'], [reader, 'reader']], undefined, partner);
 	await setOrganisationMember(db, documentId, clubOrganisationId, 'annotator', coLead.id);
 });
 
