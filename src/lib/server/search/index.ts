@@ -16,10 +16,10 @@ export async function writeSearchEntry(db: Db, documentId: string, title: string
 	await db.insertInto('document_search').values({ document_id: documentId, title, body }).execute();
 }
 
-/** (Re)indexes a document from its stored state. */
-export async function indexDocument(db: Db, documentId: string): Promise<void> {
+/** (Re)indexes a document from its stored state, or from `state` when the caller just wrote it. */
+export async function indexDocument(db: Db, documentId: string, state?: Uint8Array): Promise<void> {
 	const doc = new Y.Doc();
-	Y.applyUpdate(doc, (await loadStoredState(db, documentId)).state);
+	Y.applyUpdate(doc, state ?? (await loadStoredState(db, documentId)).state);
 	await indexLoadedDocument(db, documentId, doc);
 	doc.destroy();
 }

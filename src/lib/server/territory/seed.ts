@@ -214,10 +214,11 @@ export async function seedDemoTerritory(db: Db, now = Date.now()) {
 				organisationIds: doc.concerns.map((slug) => organisationIds.get(slug)!),
 				partnerId: userIds.get(doc.partner)!
 			};
-			const documentId = await createDocument(trx, { id: creatorId, territoryId }, input, updateFromProsemirrorJson(doc.body), now);
+			const content = updateFromProsemirrorJson(doc.body);
+			const documentId = await createDocument(trx, { id: creatorId, territoryId }, input, content, now);
 			for (const [key, role] of doc.members) await setMember(trx, documentId, userIds.get(key)!, role, creatorId, now);
 			for (const [slug, role] of doc.organisationMembers ?? []) await setOrganisationMember(trx, documentId, organisationIds.get(slug)!, role, creatorId, now);
-			await indexDocument(trx, documentId);
+			await indexDocument(trx, documentId, content);
 		}
 	});
 	return { territoryId, territoryName: EPCI.name, password: DEMO_PASSWORD, logins };

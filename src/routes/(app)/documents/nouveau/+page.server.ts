@@ -31,8 +31,9 @@ export const actions: Actions = {
 			});
 		}
 		const { input, template } = parsed.value;
-		const id = await createDocument(db(), user, input, instantiateTemplate(template));
-		await indexDocument(db(), id);
+		const content = instantiateTemplate(template);
+		const id = await createDocument(db(), user, input, content);
+		await indexDocument(db(), id, content);
 		redirect(303, `/documents/${id}`);
 	}
 };
