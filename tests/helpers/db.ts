@@ -14,8 +14,7 @@ export async function freshDb(): Promise<{ db: Db; file: string }> {
 	await migrateToLatest(db);
 	onCleanup(async () => {
 		await db.destroy();
-		// The checkpointer thread may still be closing its connection (and removing the WAL): retry.
-		fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+		fs.rmSync(dir, { recursive: true, force: true });
 	});
 	return { db, file };
 }

@@ -35,7 +35,7 @@ export function openDatabase(url: string): Db {
 		const checkpointer = startCheckpointer(file);
 		const close = sqlite.close.bind(sqlite);
 		sqlite.close = () => {
-			void checkpointer.stop();
+			checkpointer.stop();
 			return close();
 		};
 	}
