@@ -20,13 +20,19 @@ function collabDevServer(): Plugin {
 export default defineConfig({
 	plugins: [sveltekit(), collabDevServer()],
 	test: {
-		include: ['tests/unit/**/*.test.ts', 'tests/collab/**/*.test.ts'],
 		environment: 'node',
-		globalSetup: ['tests/helpers/global-setup.ts'],
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
 		expect: { requireAssertions: true },
 		// Files spawn servers and hash passwords: two workers for two cores.
-		maxWorkers: 2
+		maxWorkers: 2,
+		projects: [
+			// Pure modules and one real SQLite file each: no server, no build.
+			{ extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
+			// A real collaboration server in the test process, real y-websocket clients.
+			{ extends: true, test: { name: 'collab', include: ['tests/collab/**/*.test.ts'] } },
+			// The built production process, spawned: only this project waits for the build.
+			{ extends: true, test: { name: 'process', include: ['tests/process/**/*.test.ts'], globalSetup: ['tests/helpers/global-setup.ts'] } }
+		]
 	}
 });

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import type { Db } from '../../src/lib/server/db';
 import { listTerritoryDocuments } from '../../src/lib/server/documents';
 import { indexDocument, searchDocuments } from '../../src/lib/server/search';
-import { DOCUMENT_FRAGMENT } from '../../src/lib/editor/schema';
+import { DOCUMENT_FRAGMENT } from '../../src/lib/documents/schema';
 import { freshDb } from '../helpers/db';
 import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
 import { connectProvider, startCollabServer, synced, waitFor } from '../helpers/collab';

@@ -4,7 +4,7 @@ import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import type { Db } from '../../src/lib/server/db';
 import { ensureDefaultTemplates, getTemplate, instantiateTemplate, listTemplates, checkTemplateBody } from '../../src/lib/server/templates';
 import { plainText } from '../../src/lib/server/documents';
-import { DOCUMENT_FRAGMENT } from '../../src/lib/editor/schema';
+import { DOCUMENT_FRAGMENT } from '../../src/lib/documents/schema';
 import { freshDb } from '../helpers/db';
 
 let db: Db;

@@ -1,7 +1,7 @@
 // Conversions between ProseMirror JSON / plain text and the stored Yjs state.
 import * as Y from 'yjs';
 import { prosemirrorJSONToYDoc } from '@tiptap/y-tiptap';
-import { DOCUMENT_FRAGMENT, documentSchema, type PMNode } from '../../editor/schema';
+import { DOCUMENT_FRAGMENT, documentSchema, type PMNode } from '../../documents/schema';
 
 let schema: ReturnType<typeof documentSchema> | null = null;
 

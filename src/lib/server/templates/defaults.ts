@@ -1,6 +1,6 @@
 // The templates every territory starts with. Stored as data (document_template) on first start;
 // administrators edit them there, so changing this file does not change existing territories.
-import { pm, type PMNode } from '../../editor/schema';
+import { pm, type PMNode } from '../../documents/schema';
 import type { DocumentKind } from '../../documents/vocabulary';
 
 export interface TemplateDefinition {

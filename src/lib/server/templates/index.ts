@@ -1,6 +1,6 @@
 import type { Db } from '../db';
 import { updateFromProsemirrorJson } from '../documents/content';
-import { documentSchema, type PMNode } from '../../editor/schema';
+import { documentSchema, type PMNode } from '../../documents/schema';
 import { DEFAULT_TEMPLATES } from './defaults';
 
 export interface Template {

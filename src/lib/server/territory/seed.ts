@@ -8,7 +8,7 @@ import { hashPassword } from '../auth/password';
 import { newId } from '../ids';
 import { createDocument, setMember, setOrganisationMember } from '../documents/queries';
 import { updateFromProsemirrorJson } from '../documents/content';
-import { pm } from '../../editor/schema';
+import { pm } from '../../documents/schema';
 
 export const DEMO_PASSWORD = 'assemblier-demo';
 
