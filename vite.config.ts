@@ -1,20 +1,54 @@
 import { sveltekit } from '@sveltejs/kit/vite';
+import type { Server as HttpServer } from 'node:http';
 import type { Plugin, ViteDevServer } from 'vite';
+import { bridge } from './server/bridge';
 import { defineConfig } from 'vitest/config';
 
-/** `npm run dev`: attach the collaboration websocket to Vite's own HTTP server (hot reload keeps working). */
+/**
+ * `npm run dev`: the same services as production (server/services.ts, started by SvelteKit's
+ * init hook) attach the collaboration websocket to Vite's own HTTP server; hot reload keeps its
+ * socket. Vite loads the hook and this plugin's module in one module graph: one copy of each.
+ */
 function collabDevServer(): Plugin {
 	return {
 		name: 'assemblier-collab',
 		configureServer(server: ViteDevServer) {
-			server.httpServer?.on('upgrade', async (req, socket, head) => {
-				if (!req.url?.startsWith('/collab/')) return; // Vite's HMR socket and others
-				const { devCollabServer } = await server.ssrLoadModule('/server/dev.ts');
-				const collab = await devCollabServer();
-				await collab.handleUpgrade(req, socket, head);
+			if (!server.httpServer || !('listen' in server.httpServer)) return;
+			bridge().launch = { command: 'serve', demoRequested: true, httpServer: server.httpServer as HttpServer };
+			// Started at once rather than on the first page request, so the websocket answers too.
+			server.httpServer.once('listening', () => {
+				void server.ssrLoadModule('/server/services.ts').then((m) => m.startServices());
 			});
 		}
 	};
+}
+
+/**
+ * The suite runs twice, on SQLite and on PostgreSQL (the `…:pg` projects, each test file in a
+ * database of its own, dropped afterwards): every feature must pass on both.
+ */
+function dialectProjects(dialect: 'sqlite' | 'postgres') {
+	const suffix = dialect === 'postgres' ? ':pg' : '';
+	const env = { TEST_DATABASE: dialect };
+	const dialectSetup = dialect === 'postgres' ? ['tests/helpers/postgres-setup.ts'] : [];
+	return [
+		// Pure modules and a real database each: no server, no build.
+		{ extends: true, test: { name: `unit${suffix}`, include: ['tests/unit/**/*.test.ts'], env, globalSetup: dialectSetup } },
+		// A real collaboration server in the test process, real y-websocket clients.
+		{ extends: true, test: { name: `collab${suffix}`, include: ['tests/collab/**/*.test.ts'], env, globalSetup: dialectSetup } },
+		// The built production process, spawned: only these projects wait for the build.
+		{
+			extends: true,
+			test: {
+				name: `process${suffix}`,
+				include: ['tests/process/**/*.test.ts'],
+				// The benchmark measures the default configuration (SQLite) whatever the project.
+				exclude: dialect === 'postgres' ? ['tests/process/bench-smoke.test.ts'] : [],
+				env,
+				globalSetup: [...dialectSetup, 'tests/helpers/global-setup.ts']
+			}
+		}
+	];
 }
 
 export default defineConfig({
@@ -26,13 +60,6 @@ export default defineConfig({
 		expect: { requireAssertions: true },
 		// Files spawn servers and hash passwords: two workers for two cores.
 		maxWorkers: 2,
-		projects: [
-			// Pure modules and one real SQLite file each: no server, no build.
-			{ extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
-			// A real collaboration server in the test process, real y-websocket clients.
-			{ extends: true, test: { name: 'collab', include: ['tests/collab/**/*.test.ts'] } },
-			// The built production process, spawned: only this project waits for the build.
-			{ extends: true, test: { name: 'process', include: ['tests/process/**/*.test.ts'], globalSetup: ['tests/helpers/global-setup.ts'] } }
-		]
+		projects: (['sqlite', 'postgres'] as const).flatMap(dialectProjects)
 	}
 });

@@ -1,107 +1,64 @@
-// The Assemblier process: migrate, seed the demo territory if the database is empty, then
-// serve the SvelteKit app and the collaboration websocket on one port.
-//   node build-server/index.js [serve|migrate|seed]
-import type { Server } from 'node:http';
-import { disposeRuntime, ensureReady, runtime } from '../src/lib/server/runtime';
-import { migrateToLatest } from '../src/lib/server/db';
-import { DEMO_HIGHLIGHTS, DEMO_PASSWORD, seedDemoTerritory } from '../src/lib/server/territory/seed';
-import { CollabServer, collabOptionsFromConfig } from './collab';
+// The Assemblier process shell: one HTTP server on one port for the SvelteKit app and the
+// collaboration websocket. It imports no server module itself: the SvelteKit bundle holds them
+// all (once), and its `init` hook starts the services this shell asks for (bridge.ts).
+//   node --expose-gc build-server/index.js [serve|migrate|seed] [--demo]
+import { bridge, type LaunchCommand } from './bridge';
 import { createAppServer, type RequestHandler } from './app-server';
-import { benchSetup } from './bench-setup';
 
-async function serve(): Promise<void> {
+const COMMANDS: LaunchCommand[] = ['serve', 'migrate', 'seed'];
+
+async function main(): Promise<void> {
+	const args = process.argv.slice(2);
+	const command = (args.find((a) => !a.startsWith('--')) ?? 'serve') as LaunchCommand;
+	if (!COMMANDS.includes(command)) {
+		console.error(`Commande inconnue : ${command} (serve, migrate ou seed)`);
+		process.exit(2);
+	}
 	const startedAt = performance.now();
-	const rt = runtime();
-	const { config } = rt;
-	await ensureReady();
-
-	const collab = new CollabServer(rt.db, collabOptionsFromConfig(rt.config), rt.log);
-	rt.collab = collab;
-
-	const trustProtocolDefault = !config.origin;
+	const origin = (process.env.ORIGIN ?? '').replace(/\/$/, '');
+	const trustProtocolDefault = !origin;
 	if (trustProtocolDefault) {
 		delete process.env.ORIGIN; // an empty ORIGIN would be parsed (and rejected) by adapter-node
 		process.env.PROTOCOL_HEADER ||= 'x-forwarded-proto';
 	}
-	else process.env.ORIGIN = config.origin;
 	// Large enough that an oversized form field reaches our validation and gets a French message.
 	process.env.BODY_SIZE_LIMIT ||= '16M';
-	// Imported after the environment is final: adapter-node reads it at import time.
-	const handlerUrl = new URL('../build/handler.js', import.meta.url).href;
-	const { handler } = (await import(handlerUrl)) as { handler: RequestHandler };
 
-	const server = createAppServer(collab, handler, { trustProtocolDefault });
-	await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+	const { server, setHandler } = createAppServer({ trustProtocolDefault });
+	bridge().launch = { command, demoRequested: args.includes('--demo'), httpServer: command === 'serve' ? server : null };
+	// Importing the handler runs SvelteKit's init hook, which starts the services (or runs the
+	// one-off command). Imported after the environment is final: adapter-node reads it at import.
+	const { handler } = (await import(new URL('../build/handler.js', import.meta.url).href)) as { handler: RequestHandler };
+	const services = await bridge().services;
+	if (!services) throw new Error('Le bundle SvelteKit n’a pas démarré les services (hooks.server.ts, init).');
+	if (command !== 'serve') {
+		await services.announce('');
+		await services.shutdown();
+		return;
+	}
+	setHandler(handler);
+	const port = Number(process.env.PORT || 3000);
+	await new Promise<void>((resolve) => server.listen(port, process.env.HOST || '0.0.0.0', resolve));
 	const address = server.address();
-	const port = typeof address === 'object' && address ? address.port : config.port;
-	const url = config.origin || `http://localhost:${port}`;
-	rt.log(`Assemblier prêt en ${Math.round(performance.now() - startedAt)} ms sur ${url}`);
-	await printDemoLogins();
+	const url = origin || `http://localhost:${typeof address === 'object' && address ? address.port : port}`;
+	await services.announce(`${url} (${Math.round(performance.now() - startedAt)} ms)`);
 
-	let stopping: Promise<void> | null = null;
-	const shutdown = (signal: string) => {
-		stopping ??= stop(server, collab, signal);
-		return stopping;
+	let stopping = false;
+	const stop = async (signal: string) => {
+		if (stopping) return;
+		stopping = true;
+		if (process.env.LOG_LEVEL !== 'silent') console.log(`${signal} reçu : arrêt propre (écritures en attente enregistrées, connexions fermées)…`);
+		server.close();
+		await services.shutdown();
+		server.closeIdleConnections();
+		setTimeout(() => server.closeAllConnections(), 2_000).unref();
+		process.exit(0);
 	};
-	process.on('SIGTERM', () => void shutdown('SIGTERM'));
-	process.on('SIGINT', () => void shutdown('SIGINT'));
+	process.on('SIGTERM', () => void stop('SIGTERM'));
+	process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-async function stop(server: Server, collab: CollabServer, signal: string): Promise<void> {
-	runtime().log(`${signal} reçu : arrêt propre (écritures en attente enregistrées, connexions fermées)…`);
-	server.close();
-	await collab.close();
-	server.closeIdleConnections();
-	setTimeout(() => server.closeAllConnections(), 2_000).unref();
-	await disposeRuntime();
-	process.exit(0);
-}
-
-async function printDemoLogins(): Promise<void> {
-	const { db, config, log } = runtime();
-	if (!config.seedDemo) return;
-	const present = await db.selectFrom('app_user').select('email').where('email', '=', DEMO_HIGHLIGHTS[0].email).executeTakeFirst();
-	if (!present) return;
-	log(`\nComptes de démonstration (mot de passe : ${DEMO_PASSWORD}) :`);
-	for (const user of DEMO_HIGHLIGHTS) log(`  ${user.email.padEnd(40)} ${user.name}, ${user.job} — ${user.organisation}`);
-	log('');
-}
-
-async function migrate(): Promise<void> {
-	const applied = await migrateToLatest(runtime().db);
-	console.log(applied.length ? `Migrations appliquées : ${applied.join(', ')}` : 'Base de données à jour.');
-}
-
-async function seed(): Promise<void> {
-	const { db } = runtime();
-	await migrateToLatest(db);
-	const seeded = await seedDemoTerritory(db);
-	if (!seeded) console.log('La base contient déjà un territoire : rien n’a été ajouté (supprimez le fichier pour repartir de zéro).');
-	else {
-		console.log(`Territoire de démonstration créé : ${seeded.territoryName} (${seeded.logins.length} comptes, mot de passe : ${DEMO_PASSWORD}).`);
-		await printDemoLogins();
-	}
-}
-
-const command = process.argv[2] ?? 'serve';
-const commands: Record<string, () => Promise<void>> = {
-	serve,
-	migrate: () => migrate().finally(disposeRuntime),
-	seed: () => seed().finally(disposeRuntime),
-	'bench-setup': async () => {
-		const { db } = runtime();
-		await migrateToLatest(db);
-		const result = await benchSetup(db, Number(process.argv[3] ?? 1), Number(process.argv[4] ?? 2));
-		process.stdout.write(`${JSON.stringify(result)}\n`);
-		await disposeRuntime();
-	}
-};
-const run = commands[command];
-if (!run) {
-	console.error(`Commande inconnue : ${command} (serve, migrate ou seed)`);
-	process.exit(2);
-}
-run().catch((error) => {
+main().catch((error) => {
 	console.error(error);
 	process.exit(1);
 });

@@ -1,11 +1,13 @@
 // The one door for identity: the session cookie becomes `locals.user` / `locals.session`.
 import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
-import { ensureReady, db } from '$lib/server/runtime';
+import { db } from '$lib/server/runtime';
+import { startServices } from '../server/services';
 import { validateSessionToken } from '$lib/server/auth/session';
 import { deleteSessionCookie, SESSION_COOKIE, setSessionCookie } from '$lib/server/auth/cookie';
 
+/** Migrations, demo territory when asked, collaboration server: see server/services.ts. */
 export const init: ServerInit = async () => {
-	await ensureReady();
+	await startServices();
 };
 
 export const handle: Handle = async ({ event, resolve }) => {

@@ -1,8 +1,10 @@
-// `npm start`: build if needed, then migrate, seed (empty database only) and serve.
+// `npm start`: build if needed, then migrate, seed the demo territory (a local start asks for it;
+// a public ORIGIN never gets it silently) and serve. The server is started with --expose-gc:
+// it collects once all documents are unloaded, to give memory back (server/collab/release-memory.ts).
 import { spawn } from 'node:child_process';
 import { ensureBuild } from './ensure-build.js';
 
 ensureBuild();
-const child = spawn(process.execPath, ['--enable-source-maps', 'build-server/index.js', ...process.argv.slice(2)], { stdio: 'inherit' });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+const child = spawn(process.execPath, ['--expose-gc', '--enable-source-maps', 'build-server/index.js', 'serve', '--demo', ...process.argv.slice(2)], { stdio: 'inherit' });
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

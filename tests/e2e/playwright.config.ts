@@ -18,7 +18,7 @@ export default defineConfig({
 	reporter: [['list']],
 	outputDir: '../../test-results/e2e',
 	webServer: {
-		command: 'node build-server/index.js',
+		command: 'node --expose-gc build-server/index.js serve --demo',
 		cwd: '../..',
 		url: `${BASE_URL}/healthz`,
 		env: { PORT: String(PORT), HOST: '127.0.0.1', ORIGIN: BASE_URL, DATABASE_URL, LOG_LEVEL: 'silent' },

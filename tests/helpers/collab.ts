@@ -1,18 +1,25 @@
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { onCleanup } from './cleanup';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { SESSION_COOKIE } from '../../src/lib/server/auth/cookie';
+import * as authProtocol from 'y-protocols/auth';
+import * as decoding from 'lib0/decoding';
 import type { Db } from '../../src/lib/server/db';
 import { CollabServer, type CollabOptions } from '../../server/collab';
 import { createAppServer } from '../../server/app-server';
+import { MessageType } from '../../src/lib/collab/protocol';
+import { webSocketWithCookie } from './ws';
+
+// Moved out so that tests/bench can load them without Vitest; re-exported for the tests.
+export { webSocketWithCookie };
+export { httpGet } from './net';
 
 /** A real collaboration server on a free port (no SvelteKit handler), stopped after the file's tests. */
 export async function startCollabServer(db: Db, options: Partial<CollabOptions> = {}) {
 	const collab = new CollabServer(db, { unloadDelayMs: 50, ...options });
-	const server = createAppServer(collab, null, { trustProtocolDefault: true });
+	const { server } = createAppServer({ trustProtocolDefault: true });
+	server.on('upgrade', (req, socket, head) => (CollabServer.handles(req) ? void collab.handleUpgrade(req, socket, head) : socket.destroy()));
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const port = (server.address() as AddressInfo).port;
 	let stopped = false;
@@ -25,15 +32,6 @@ export async function startCollabServer(db: Db, options: Partial<CollabOptions> 
 	};
 	onCleanup(stop);
 	return { collab, server, port, url: `ws://127.0.0.1:${port}/collab`, stop };
-}
-
-/** A `ws` WebSocket class that presents a session cookie (browsers send it by themselves). */
-export function webSocketWithCookie(token: string | null, extraHeaders: Record<string, string> = {}) {
-	return class extends WebSocket {
-		constructor(url: string | URL, protocols?: string | string[]) {
-			super(url, protocols, { headers: { ...(token ? { cookie: `${SESSION_COOKIE}=${token}` } : {}), ...extraHeaders } });
-		}
-	};
 }
 
 /** The genuine y-websocket client, in Node, authenticated by a session token. */
@@ -86,6 +84,41 @@ export function rawConnect(port: number, documentId: string, token: string | nul
 	});
 }
 
-export function httpGet(port: number, path: string): Promise<number> {
-	return new Promise((resolve, reject) => http.get({ port, path, host: '127.0.0.1' }, (res) => resolve(res.statusCode ?? 0)).on('error', reject));
+/**
+ * The reasons of the `permission denied` messages (y-protocols auth) among raw frames, in the
+ * order they arrived. Any other auth message is left out, so it fails an exact comparison.
+ */
+export function permissionDenials(frames: Uint8Array[]): string[] {
+	const reasons: string[] = [];
+	for (const frame of frames) {
+		const decoder = decoding.createDecoder(frame);
+		if (decoding.readVarUint(decoder) !== MessageType.auth) continue;
+		if (decoding.readVarUint(decoder) === authProtocol.messagePermissionDenied) reasons.push(decoding.readVarString(decoder));
+	}
+	return reasons;
+}
+
+/**
+ * The reason of the next `permission denied` message the provider receives. y-websocket only
+ * logs these, so the provider's auth handler is replaced (the log goes quiet). Call it before
+ * the action that should be refused.
+ */
+export function nextPermissionDenied(provider: WebsocketProvider): Promise<string> {
+	return new Promise((resolve) => {
+		provider.messageHandlers[MessageType.auth] = (_encoder, decoder) => {
+			if (decoding.readVarUint(decoder) === authProtocol.messagePermissionDenied) resolve(decoding.readVarString(decoder));
+		};
+	});
+}
+
+/** The close code of the provider's next connection to close (server-side closes only). */
+export function nextClose(provider: WebsocketProvider): Promise<number> {
+	return new Promise((resolve) => {
+		const listener = (event: { code: number } | null) => {
+			if (!event) return; // closed by the client itself
+			provider.off('connection-close', listener);
+			resolve(event.code);
+		};
+		provider.on('connection-close', listener);
+	});
 }

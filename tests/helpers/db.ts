@@ -5,18 +5,33 @@ import { onCleanup } from './cleanup';
 import * as Y from 'yjs';
 import { migrateToLatest, openDatabase, type Db } from '../../src/lib/server/db';
 import { loadStoredState } from '../../src/lib/server/documents/journal';
+import { createPostgresDatabase, dropPostgresDatabase, TEST_DIALECT } from './dialect';
 
-/** A migrated SQLite database in a fresh temporary file, closed and deleted after the file's tests. */
-export async function freshDb(): Promise<{ db: Db; file: string }> {
+/**
+ * A migrated database of its own, closed and deleted after the file's tests: a temporary SQLite
+ * file, or a new PostgreSQL database when the project runs on PostgreSQL. `url` is what a
+ * spawned server takes as DATABASE_URL.
+ */
+export async function freshDb(): Promise<{ db: Db; url: string }> {
+	if (TEST_DIALECT === 'postgres') {
+		const { url, name } = await createPostgresDatabase();
+		const db = openDatabase(url);
+		onCleanup(async () => {
+			await db.destroy();
+			await dropPostgresDatabase(name);
+		});
+		await migrateToLatest(db);
+		return { db, url };
+	}
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assemblier-test-'));
-	const file = path.join(dir, 'test.sqlite');
-	const db = openDatabase(file);
+	const url = path.join(dir, 'test.sqlite');
+	const db = openDatabase(url);
 	await migrateToLatest(db);
 	onCleanup(async () => {
 		await db.destroy();
 		fs.rmSync(dir, { recursive: true, force: true });
 	});
-	return { db, file };
+	return { db, url };
 }
 
 /** The document as stored (snapshot + journal), as a fresh Y.Doc. */

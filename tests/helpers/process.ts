@@ -1,26 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { onCleanup } from './cleanup';
 import fs from 'node:fs';
-import { httpGet } from './collab';
+import { httpGet } from './net';
+
+// Moved out so that tests/bench can load it without Vitest; re-exported for the tests.
+export { freePort } from './net';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** Tests that run the real production process: the build comes from tests/helpers/global-setup.ts. */
 export function useBuiltServer(): void {
 	if (!fs.existsSync(path.join(ROOT, 'build-server/index.js'))) throw new Error('build-server/index.js is missing: run `npm run build`');
-}
-
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-		server.on('error', reject);
-	});
 }
 
 export interface ServerProcess {
@@ -30,8 +21,8 @@ export interface ServerProcess {
 }
 
 /** Starts `node build-server/index.js` on `port` against `databaseFile`; resolves once /healthz answers. */
-export async function spawnServer(port: number, databaseFile: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-	const child = spawn(process.execPath, ['build-server/index.js'], {
+export async function spawnServer(port: number, databaseFile: string, env: Record<string, string | undefined> = {}, args: string[] = []): Promise<ServerProcess> {
+	const child = spawn(process.execPath, ['--expose-gc', 'build-server/index.js', ...args], {
 		cwd: ROOT,
 		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseFile, SEED_DEMO: 'false', ORIGIN: '', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']

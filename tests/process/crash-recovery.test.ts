@@ -19,7 +19,7 @@ let writerB: TestUser;
 let observer: TestUser;
 
 beforeAll(async () => {
-	({ db, file } = await freshDb());
+	({ db, url: file } = await freshDb());
 	const territory = await buildTerritory(db);
 	writerA = await buildUser(db, territory, territory.epciId);
 	writerB = await buildUser(db, territory, territory.communeId);

@@ -33,7 +33,7 @@ beforeAll(async () => {
 	admin = await buildUser(db, territory, territory.epciId, { role: 'admin' });
 	const port = await freePort();
 	base = `http://127.0.0.1:${port}`;
-	await spawnServer(port, fresh.file, { ORIGIN: base });
+	await spawnServer(port, fresh.url, { ORIGIN: base });
 }, 120_000);
 
 async function call(path: string, user: TestUser | null, form?: Record<string, string>) {

@@ -1,12 +1,8 @@
-// Process-wide singletons. The production process loads this module twice — once inside the
-// SvelteKit bundle (routes, hooks) and once inside the server bundle (websocket) — so state
-// lives on globalThis, keyed by a registered symbol, to give both one database connection and
-// one collaboration hub.
+// Process-wide state: the configuration, the database and the collaboration hub. The production
+// process loads this module once (server/index.ts only hands requests to the SvelteKit bundle,
+// which holds every server module), so plain module state is the single copy.
 import { readConfig, type Config } from './config';
-import { migrateToLatest, openDatabase, type Db } from './db';
-import { seedDemoTerritory } from './territory/seed';
-import { ensureDefaultTemplates } from './templates';
-import { deleteExpiredSessions } from './auth/session';
+import { openDatabase, type Db } from './db';
 
 /** What the collaboration server exposes to HTTP routes (e.g. to cut a demoted user off). */
 export interface CollabHub {
@@ -18,54 +14,33 @@ export interface CollabHub {
 interface Runtime {
 	config: Config;
 	db: Db;
-	ready: Promise<void> | null;
 	collab: CollabHub | null;
 	log: (message: string) => void;
 }
 
-const KEY = Symbol.for('assemblier.runtime');
-type GlobalWithRuntime = typeof globalThis & { [KEY]?: Runtime };
+let current: Runtime | null = null;
 
 export function runtime(): Runtime {
-	const g = globalThis as GlobalWithRuntime;
-	if (!g[KEY]) {
+	if (!current) {
 		const config = readConfig();
-		g[KEY] = {
+		current = {
 			config,
 			db: openDatabase(config.databaseUrl),
-			ready: null,
 			collab: null,
 			log: config.logLevel === 'silent' ? () => {} : (message) => console.log(message)
 		};
 	}
-	return g[KEY];
+	return current;
 }
 
 export function db(): Db {
 	return runtime().db;
 }
 
-/** Migrates, then seeds the demo territory into an empty database. Runs once per process. */
-export function ensureReady(): Promise<void> {
-	const rt = runtime();
-	rt.ready ??= (async () => {
-		const applied = await migrateToLatest(rt.db);
-		if (applied.length) rt.log(`Migrations appliquées : ${applied.join(', ')}`);
-		await ensureDefaultTemplates(rt.db);
-		await deleteExpiredSessions(rt.db);
-		if (rt.config.seedDemo) {
-			const seeded = await seedDemoTerritory(rt.db);
-			if (seeded) rt.log(`Territoire de démonstration créé : ${seeded.territoryName}`);
-		}
-	})();
-	return rt.ready;
-}
-
-/** Closes the database and forgets the singletons (tests, graceful shutdown). */
+/** Closes the database and forgets the state (graceful shutdown, one-off commands). */
 export async function disposeRuntime(): Promise<void> {
-	const g = globalThis as GlobalWithRuntime;
-	const rt = g[KEY];
+	const rt = current;
 	if (!rt) return;
-	delete g[KEY];
+	current = null;
 	await rt.db.destroy();
 }

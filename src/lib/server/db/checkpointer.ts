@@ -1,44 +1,28 @@
 // SQLite WAL checkpoints fsync the database file. Run on the event loop (SQLite's default
-// auto-checkpoint), they stall every websocket for milliseconds at random moments: the
-// benchmark's latency tail. A worker thread with its own connection checkpoints instead.
-import { createRequire } from 'node:module';
+// auto-checkpoint), they stall every websocket for milliseconds at random moments. A worker
+// thread with its own connection checkpoints instead (checkpoint-worker.js).
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-const WORKER_SOURCE = `
-const { workerData, parentPort } = require('node:worker_threads');
-const Database = require(workerData.modulePath);
-const closed = new Int32Array(workerData.closed);
-const exit = () => {
-	Atomics.store(closed, 0, 1);
-	Atomics.notify(closed, 0);
-	process.exit(0);
-};
-let db;
-try {
-	db = new Database(workerData.file, { fileMustExist: true });
-	db.pragma('busy_timeout = 5000');
-} catch {
-	// The database went away before this thread started (closed at once): nothing to checkpoint.
-	exit();
+const WORKER_FILE = 'checkpoint-worker.js';
+
+/**
+ * The worker file sits beside this module in the sources (Vitest, `npm run dev`); in the
+ * production build this module is inside a chunk of build/server/, and the build copies the
+ * worker to build/server/ (server/scripts/build-server.js): look in the parent folders too.
+ */
+function findWorkerFile(): URL {
+	for (const relative of [`./${WORKER_FILE}`, `../${WORKER_FILE}`, `../../${WORKER_FILE}`]) {
+		const candidate = new URL(relative, import.meta.url);
+		if (fs.existsSync(fileURLToPath(candidate))) return candidate;
+	}
+	throw new Error(`${WORKER_FILE} introuvable près de ${import.meta.url} : relancez la construction (npm run build).`);
 }
-const timer = setInterval(() => {
-	try {
-		// PASSIVE never waits for readers or writers; TRUNCATE only when the WAL grew large.
-		const [{ log }] = db.pragma('wal_checkpoint(PASSIVE)');
-		if (log > 16384) db.pragma('wal_checkpoint(TRUNCATE)');
-	} catch {}
-}, workerData.intervalMs);
-parentPort.on('message', () => {
-	clearInterval(timer);
-	try { db.close(); } catch {}
-	exit();
-});
-`;
 
 export function startCheckpointer(file: string, intervalMs = 1_000): { stop: () => void } {
-	const modulePath = createRequire(import.meta.url).resolve('better-sqlite3');
 	const closed = new SharedArrayBuffer(4);
-	const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, modulePath, intervalMs, closed } });
+	const worker = new Worker(findWorkerFile(), { workerData: { file, intervalMs, closed } });
 	worker.unref();
 	// A failing checkpointer must never take the server down: SQLite still works without it.
 	worker.on('error', () => {});

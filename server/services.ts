@@ -1,0 +1,84 @@
+// What the process runs besides HTTP requests: migrations, default templates, the demo
+// territory when asked for, and the collaboration server on the shell's HTTP server. Started
+// once, from SvelteKit's `init` hook (hooks.server.ts), in production and in `npm run dev`.
+import { migrateToLatest } from '../src/lib/server/db';
+import { disposeRuntime, runtime } from '../src/lib/server/runtime';
+import { deleteExpiredSessions } from '../src/lib/server/auth/session';
+import { ensureDefaultTemplates } from '../src/lib/server/templates';
+import { decideDemoSeed } from '../src/lib/server/territory/demo-policy';
+import { DEMO_HIGHLIGHTS, DEMO_PASSWORD, seedDemoTerritory } from '../src/lib/server/territory/seed';
+import { bridge, type Launch, type Services } from './bridge';
+import { CollabServer, collabOptionsFromConfig } from './collab';
+
+/** Without a launch request (Vitest, tools), nothing is served and the demo is not asked for. */
+const NO_LAUNCH: Launch = { command: 'serve', demoRequested: false, httpServer: null };
+
+let started: Promise<Services> | null = null;
+
+/** Starts the services for the shell's launch request; idempotent. */
+export function startServices(): Promise<Services> {
+	const b = bridge();
+	started ??= start(b.launch ?? NO_LAUNCH);
+	b.services = started;
+	return started;
+}
+
+async function start(launch: Launch): Promise<Services> {
+	const rt = runtime();
+	const applied = await migrateToLatest(rt.db);
+	if (applied.length) rt.log(`Migrations appliquées : ${applied.join(', ')}`);
+	if (launch.command === 'migrate') {
+		if (!applied.length) rt.log('Base de données à jour.');
+		return { announce: async () => {}, shutdown: disposeRuntime };
+	}
+	await ensureDefaultTemplates(rt.db);
+	await deleteExpiredSessions(rt.db);
+	await seedIfAsked(launch);
+	if (launch.command === 'seed' || !launch.httpServer) return { announce: printDemoLogins, shutdown: disposeRuntime };
+
+	const collab = new CollabServer(rt.db, collabOptionsFromConfig(rt.config), rt.log);
+	rt.collab = collab;
+	const httpServer = launch.httpServer;
+	httpServer.on('upgrade', (req, socket, head) => {
+		if (CollabServer.handles(req)) void collab.handleUpgrade(req, socket, head);
+		// Vite's hot-reload socket in development has its own listener; otherwise nobody claims it.
+		else if (httpServer.listenerCount('upgrade') === 1) socket.destroy();
+	});
+	let stopping: Promise<void> | null = null;
+	return {
+		async announce(url) {
+			rt.log(`Assemblier prêt sur ${url}`);
+			await printDemoLogins();
+		},
+		shutdown: () =>
+			(stopping ??= (async () => {
+				await collab.close();
+				rt.collab = null;
+				await disposeRuntime();
+			})())
+	};
+}
+
+async function seedIfAsked(launch: Launch): Promise<void> {
+	const { db, config, log } = runtime();
+	const isEmpty = !(await db.selectFrom('territory').select('id').limit(1).executeTakeFirst());
+	if (!isEmpty) {
+		if (launch.command === 'seed') log('La base contient déjà un territoire : rien n’a été ajouté (supprimez le fichier pour repartir de zéro).');
+		return;
+	}
+	// `npm run seed` is itself an explicit request; SEED_DEMO=false still wins.
+	const decision = decideDemoSeed(config.seedDemo, launch.demoRequested || launch.command === 'seed', config.origin);
+	log(decision.notice);
+	if (!decision.seed) return;
+	const seeded = await seedDemoTerritory(db);
+	if (seeded) log(`Territoire de démonstration créé : ${seeded.territoryName} (${seeded.logins.length} comptes).`);
+}
+
+async function printDemoLogins(): Promise<void> {
+	const { db, log } = runtime();
+	const present = await db.selectFrom('app_user').select('email').where('email', '=', DEMO_HIGHLIGHTS[0].email).executeTakeFirst();
+	if (!present) return;
+	log(`\nComptes de démonstration (mot de passe : ${DEMO_PASSWORD}) :`);
+	for (const user of DEMO_HIGHLIGHTS) log(`  ${user.email.padEnd(40)} ${user.name}, ${user.job} — ${user.organisation}`);
+	log('');
+}
