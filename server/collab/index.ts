@@ -179,7 +179,7 @@ export class CollabServer implements CollabHub {
 			clearInterval(this.pingTimer);
 			if (this.releaseTimer) clearTimeout(this.releaseTimer);
 			const rooms = [...this.rooms.values()];
-			await Promise.all(rooms.map((room) => room.flush().catch(() => {})));
+			await Promise.all(rooms.map((room) => room.journal.flush().catch(() => {})));
 			for (const room of rooms) room.closeWhere(() => true, CloseCode.serverRestarting, 'server restarting');
 			await Promise.all(rooms.map((room) => room.unload()));
 			await this.writer.flushTouches();

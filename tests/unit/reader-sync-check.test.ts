@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { bringsSomethingNew } from '../../server/collab/room';
+import { bringsSomethingNew } from '../../server/collab/message-receiver';
 
 function docWith(text: string): Y.Doc {
 	const doc = new Y.Doc();

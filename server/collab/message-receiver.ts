@@ -1,0 +1,84 @@
+// A frame from a client, decoded and dispatched to its room. Readers receive everything but
+// change nothing: their edits are refused on the wire, never applied.
+import * as Y from 'yjs';
+import * as syncProtocol from 'y-protocols/sync';
+import * as authProtocol from 'y-protocols/auth';
+import * as decoding from 'lib0/decoding';
+import { CloseCode, MessageType } from '../../src/lib/collab/protocol';
+import { encodeMessage, type Connection } from './connection';
+import type { Room } from './room';
+
+export class MessageReceiver {
+	constructor(
+		private readonly room: Room,
+		private readonly log: (message: string) => void
+	) {}
+
+	receive(connection: Connection, data: Buffer, isBinary: boolean): void {
+		if (this.room.journal.failed) return;
+		try {
+			if (!isBinary) throw new Error('text frame');
+			const decoder = decoding.createDecoder(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+			const type = decoding.readVarUint(decoder);
+			switch (type) {
+				case MessageType.sync:
+					this.receiveSync(connection, decoder);
+					break;
+				case MessageType.awareness:
+					this.room.presence.receive(connection, decoding.readVarUint8Array(decoder));
+					break;
+				case MessageType.queryAwareness:
+					connection.send(this.room.presence.everyone());
+					break;
+				case MessageType.auth:
+					break; // clients have nothing to say here
+				default:
+					throw new Error(`unknown message type ${type}`);
+			}
+		} catch (error) {
+			// One bad frame closes its own connection, never the process or the room.
+			this.log(`collab: malformed frame on ${this.room.documentId} from ${connection.context.user.id}: ${(error as Error).message}`);
+			this.room.disconnect(connection, CloseCode.malformedMessage, 'malformed message');
+		}
+	}
+
+	private receiveSync(connection: Connection, decoder: decoding.Decoder): void {
+		const syncType = decoding.readVarUint(decoder);
+		if (syncType === syncProtocol.messageYjsSyncStep1) {
+			this.room.answerSyncStep1(connection, decoding.readVarUint8Array(decoder));
+			return;
+		}
+		this.room.integrate();
+		if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate) throw new Error(`unknown sync message ${syncType}`);
+		const update = decoding.readVarUint8Array(decoder);
+		if (!connection.context.canEdit) {
+			// A reader's client answers our sync step 1 with what it holds (at least the delete
+			// set): that is not an edit. Only content the server lacks is refused.
+			if (bringsSomethingNew(this.room.doc, update)) {
+				connection.send(encodeMessage(MessageType.auth, (e) => authProtocol.writePermissionDenied(e, 'read-only')));
+			}
+			return;
+		}
+		Y.applyUpdate(this.room.doc, update, connection);
+	}
+}
+
+/** Whether applying `update` would change `doc`: new items, or deletions the doc lacks. */
+export function bringsSomethingNew(doc: Y.Doc, update: Uint8Array): boolean {
+	const { structs, ds } = Y.decodeUpdate(update);
+	const stateVector = Y.decodeStateVector(Y.encodeStateVector(doc));
+	for (const struct of structs) {
+		if (struct instanceof Y.Skip) continue;
+		if (struct.id.clock + struct.length > (stateVector.get(struct.id.client) ?? 0)) return true;
+	}
+	if (ds.clients.size === 0) return false;
+	const known = Y.createDeleteSetFromStructStore(doc.store);
+	for (const [client, ranges] of ds.clients) {
+		const knownRanges = known.clients.get(client) ?? [];
+		for (const range of ranges) {
+			const covering = knownRanges.find((k) => k.clock <= range.clock && range.clock + range.len <= k.clock + k.len);
+			if (!covering) return true;
+		}
+	}
+	return false;
+}
