@@ -10,7 +10,7 @@ useBuiltServer();
 describe('benchmark (quick)', () => {
 	it('runs both servers through every workload, and no update is lost', async () => {
 		const stdout = await new Promise<string>((resolve, reject) =>
-			execFile(process.execPath, ['tests/bench/run.js', '--quick'], { cwd: path.resolve(import.meta.dirname, '../..'), timeout: 170_000, maxBuffer: 16 * 1024 * 1024 }, (error, out) => (error ? reject(error) : resolve(out)))
+			execFile(process.execPath, ['--expose-gc', '--import', 'tsx', 'tests/bench/run.ts', '--quick'], { cwd: path.resolve(import.meta.dirname, '../..'), timeout: 170_000, maxBuffer: 16 * 1024 * 1024 }, (error, out) => (error ? reject(error) : resolve(out)))
 		);
 		const json = JSON.parse(stdout.trim().split('\n').pop()!);
 		expect(json.quick).toBe(true);
