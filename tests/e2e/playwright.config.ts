@@ -3,10 +3,14 @@ import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { findChromium } from '../../server/scripts/ensure-chromium.js';
 
-const PORT = 4173;
-const BASE_URL = `http://127.0.0.1:${PORT}`;
-// A fresh database per run: the demo territory is seeded into it at start-up.
-const DATABASE_URL = path.join(os.tmpdir(), `assemblier-e2e-${process.pid}-${Date.now()}.sqlite`);
+// The scenarios run against two servers: one on a fresh SQLite file, one on a fresh PostgreSQL
+// database that tests/e2e/run.ts creates (and drops) around the run. Each seeds the demo
+// territory at start-up, as `npm start` does.
+const SERVERS = [
+	{ name: 'sqlite', port: 4173, databaseUrl: path.join(os.tmpdir(), `assemblier-e2e-${process.pid}-${Date.now()}.sqlite`) },
+	...(process.env.E2E_POSTGRES_URL ? [{ name: 'postgres', port: 4174, databaseUrl: process.env.E2E_POSTGRES_URL }] : [])
+];
+const baseUrl = (port: number) => `http://127.0.0.1:${port}`;
 
 export default defineConfig({
 	testDir: '.',
@@ -17,16 +21,16 @@ export default defineConfig({
 	expect: { timeout: 10_000 },
 	reporter: [['list']],
 	outputDir: '../../test-results/e2e',
-	webServer: {
+	webServer: SERVERS.map((server) => ({
 		command: 'node --expose-gc build-server/index.js serve --demo',
 		cwd: '../..',
-		url: `${BASE_URL}/healthz`,
-		env: { PORT: String(PORT), HOST: '127.0.0.1', ORIGIN: BASE_URL, DATABASE_URL, LOG_LEVEL: 'silent' },
+		url: `${baseUrl(server.port)}/healthz`,
+		env: { PORT: String(server.port), HOST: '127.0.0.1', ORIGIN: baseUrl(server.port), DATABASE_URL: server.databaseUrl, LOG_LEVEL: 'silent' },
 		reuseExistingServer: false,
 		timeout: 60_000
-	},
+	})),
+	projects: SERVERS.map((server) => ({ name: server.name, use: { baseURL: baseUrl(server.port) } })),
 	use: {
-		baseURL: BASE_URL,
 		browserName: 'chromium',
 		headless: true,
 		locale: 'fr-FR',
