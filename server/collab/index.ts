@@ -5,27 +5,16 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode } from '../../src/lib/collab/protocol';
 import { releaseDatabaseMemory, type Db } from '../../src/lib/server/db';
 import type { CollabHub } from '../../src/lib/server/runtime';
-import type { Config } from '../../src/lib/server/config';
+import { COLLAB_DEFAULTS, type CollabSettings, type Config } from '../../src/lib/server/config';
 import { authenticateUpgrade, documentIdFromPath, type ConnectionContext } from './authenticate-upgrade';
 import { Room, type RoomOptions } from './room';
 import { releaseMemory } from './release-memory';
 import { JournalWriter } from './journal-writer';
 
-export const COLLAB_DEFAULTS = {
-	/** Frames above this size close the connection with 1009 (ws enforces it while reading). */
-	maxPayload: 8 * 1024 * 1024,
-	compactEvery: 1_000,
-	compactMinIntervalMs: 30_000,
-	unloadDelayMs: 5_000,
-	searchIndexDelayMs: 1_000,
-	/** Quiet time with no document loaded before memory is given back (release-memory.ts). */
-	releaseMemoryDelayMs: 5_000,
-	/** Dead peers (no pong within one interval) are terminated. */
-	pingIntervalMs: 30_000,
+export type CollabOptions = CollabSettings & {
 	/** Expected Origin header; empty: must match the Host header. */
-	origin: ''
+	origin: string;
 };
-export type CollabOptions = typeof COLLAB_DEFAULTS;
 
 export function collabOptionsFromConfig(config: Config): Partial<CollabOptions> {
 	return {
@@ -52,7 +41,7 @@ export class CollabServer implements CollabHub {
 		options: Partial<CollabOptions> = {},
 		private readonly log: (message: string) => void = () => {}
 	) {
-		this.options = { ...COLLAB_DEFAULTS, ...options };
+		this.options = { ...COLLAB_DEFAULTS, origin: '', ...options };
 		this.writer = new JournalWriter(db);
 		this.wss = new WebSocketServer({ noServer: true, maxPayload: this.options.maxPayload });
 		// Checked often, but each connection is pinged once per interval counted from its own

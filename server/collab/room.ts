@@ -15,6 +15,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
 import type { WebSocket } from 'ws';
 import { MessageType } from '../../src/lib/collab/protocol';
+import type { CollabSettings } from '../../src/lib/server/config';
 import type { Db } from '../../src/lib/server/db';
 import { loadStoredState } from '../../src/lib/server/documents/journal';
 import type { ConnectionContext } from './authenticate-upgrade';
@@ -25,16 +26,7 @@ import { Presence } from './presence';
 import { RoomJournal, type PendingUpdate } from './room-journal';
 import { SearchRefresh } from './search-refresh';
 
-export interface RoomOptions {
-	/** Journal rows after which the loaded document is compacted into a snapshot. */
-	compactEvery: number;
-	/** Minimum time between two compactions of a loaded document (it costs a full encode). */
-	compactMinIntervalMs: number;
-	/** How long an empty room stays loaded, in case someone comes back. */
-	unloadDelayMs: number;
-	/** Quiet time after the last stored update before the search index is refreshed. */
-	searchIndexDelayMs: number;
-}
+export type RoomOptions = Pick<CollabSettings, 'compactEvery' | 'compactMinIntervalMs' | 'unloadDelayMs' | 'searchIndexDelayMs'>;
 
 export class Room {
 	readonly doc = new Y.Doc({ gc: true });

@@ -19,6 +19,38 @@ export interface Config {
 	logLevel: 'silent' | 'info';
 }
 
+/** The collaboration server's tuning. */
+export interface CollabSettings {
+	/** Largest websocket frame accepted, in bytes (above: closed with 1009, enforced by ws while reading). */
+	maxPayload: number;
+	/** Journal rows after which a loaded document is compacted into a snapshot. */
+	compactEvery: number;
+	/** Minimum time between two compactions of a loaded document (each costs a full encode). */
+	compactMinIntervalMs: number;
+	/** How long a document stays loaded after its last client left, in case someone comes back. */
+	unloadDelayMs: number;
+	/** Quiet time after the last stored update before the search index is refreshed. */
+	searchIndexDelayMs: number;
+	/** Quiet time with no document loaded before memory is given back (server/collab/release-memory.ts). */
+	releaseMemoryDelayMs: number;
+	/** Each connection is pinged this long after its arrival, then again; no pong in between: terminated. */
+	pingIntervalMs: number;
+}
+
+/**
+ * The one place these defaults are written: readConfig starts from them (for the settings that
+ * have a variable), and the collaboration server fills any option it is not given from them.
+ */
+export const COLLAB_DEFAULTS: Readonly<CollabSettings> = Object.freeze({
+	maxPayload: 8 * 1024 * 1024,
+	compactEvery: 1_000,
+	compactMinIntervalMs: 30_000,
+	unloadDelayMs: 5_000,
+	searchIndexDelayMs: 1_000,
+	releaseMemoryDelayMs: 5_000,
+	pingIntervalMs: 30_000
+});
+
 function intFrom(name: string, fallback: number): number {
 	const raw = process.env[name];
 	if (raw === undefined || raw === '') return fallback;
@@ -44,9 +76,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		port: intFrom('PORT', 3000),
 		host: env.HOST || '0.0.0.0',
 		seedDemo: booleanFrom(env, 'SEED_DEMO'),
-		collabMaxPayload: intFrom('COLLAB_MAX_PAYLOAD', 8 * 1024 * 1024),
-		collabUnloadDelayMs: intFrom('COLLAB_UNLOAD_DELAY_MS', 5_000),
-		collabCompactEvery: intFrom('COLLAB_COMPACT_EVERY', 1_000),
+		collabMaxPayload: intFrom('COLLAB_MAX_PAYLOAD', COLLAB_DEFAULTS.maxPayload),
+		collabUnloadDelayMs: intFrom('COLLAB_UNLOAD_DELAY_MS', COLLAB_DEFAULTS.unloadDelayMs),
+		collabCompactEvery: intFrom('COLLAB_COMPACT_EVERY', COLLAB_DEFAULTS.compactEvery),
 		logLevel: env.LOG_LEVEL === 'silent' ? 'silent' : 'info'
 	});
 }
