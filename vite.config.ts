@@ -1,7 +1,7 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import type { Server as HttpServer } from 'node:http';
 import type { Plugin, ViteDevServer } from 'vite';
-import { bridge } from './server/bridge';
+import { bridge } from './server/bridge.ts';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -33,12 +33,12 @@ function dialectProjects(dialect: 'sqlite' | 'postgres') {
 	const dialectSetup = dialect === 'postgres' ? ['tests/helpers/postgres-setup.ts'] : [];
 	return [
 		// Pure modules and a real database each: no server, no build.
-		{ extends: true, test: { name: `unit${suffix}`, include: ['tests/unit/**/*.test.ts'], env, globalSetup: dialectSetup } },
+		{ extends: true as const, test: { name: `unit${suffix}`, include: ['tests/unit/**/*.test.ts'], env, globalSetup: dialectSetup } },
 		// A real collaboration server in the test process, real y-websocket clients.
-		{ extends: true, test: { name: `collab${suffix}`, include: ['tests/collab/**/*.test.ts'], env, globalSetup: dialectSetup } },
+		{ extends: true as const, test: { name: `collab${suffix}`, include: ['tests/collab/**/*.test.ts'], env, globalSetup: dialectSetup } },
 		// The built production process, spawned: only these projects wait for the build.
 		{
-			extends: true,
+			extends: true as const,
 			test: {
 				name: `process${suffix}`,
 				include: ['tests/process/**/*.test.ts'],

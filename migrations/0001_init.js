@@ -3,7 +3,10 @@
 // bigint epoch-milliseconds, no autoIncrement.
 import { sql } from 'kysely';
 
-/** Binary column type: `blob` on SQLite, `bytea` on PostgreSQL. */
+/**
+ * Binary column type: `blob` on SQLite, `bytea` on PostgreSQL.
+ * @param {import('kysely').Kysely<any>} db
+ */
 function binaryType(db) {
 	const adapter = db.getExecutor().adapter;
 	return adapter.constructor.name.startsWith('Postgres') ? 'bytea' : 'blob';

@@ -3,6 +3,7 @@
 // organisations as participants, organisations concerned, templates, and the search index.
 import { sql } from 'kysely';
 
+/** @param {import('kysely').Kysely<any>} db */
 function isPostgres(db) {
 	return db.getExecutor().adapter.constructor.name.startsWith('Postgres');
 }

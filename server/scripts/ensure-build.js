@@ -7,6 +7,7 @@ import path from 'node:path';
 const SOURCES = ['src', 'server', 'migrations', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'];
 const OUTPUTS = ['build/handler.js', 'build-server/index.js'];
 
+/** @param {string} entry @returns {number} */
 function newestMtime(entry) {
 	if (!fs.existsSync(entry)) return 0;
 	const stat = fs.statSync(entry);
