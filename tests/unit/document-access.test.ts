@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/lib/server/db';
-import { documentAccess, listTerritoryDocuments, setOrganisationMember } from '../../src/lib/server/documents';
+import { documentAccess, listTerritoryDocuments } from '../../src/lib/server/documents';
+import { setOrganisationMember } from '../../src/lib/server/documents/queries';
 import { freshDb } from '../helpers/db';
 import { buildRoleCast, buildTerritory, buildUser, type TestTerritory, type TestUser } from '../helpers/factories';
 import { newId } from '../../src/lib/server/ids';

@@ -45,18 +45,25 @@ export function effectiveRole(actor: Pick<Actor, 'territoryRole'>, personalRole:
 	return strongestRole(personalRole, organisationRole, actor.territoryRole === 'direction' ? 'reader' : null);
 }
 
-export async function documentAccess(db: Db, actor: Actor, documentId: string): Promise<DocumentAccess> {
-	const row = await db
+/**
+ * Documents beside the viewer's own and organisation's participation (null when none): the
+ * join the policy decides on. Every query that tells a viewer's role starts here, so the
+ * dashboard and the policy cannot drift apart.
+ */
+export function documentsWithViewerRoles(db: Db, viewer: Pick<Actor, 'id' | 'organisationId'>) {
+	return db
 		.selectFrom('document')
 		.leftJoin('document_member', (join) =>
-			join.onRef('document_member.document_id', '=', 'document.id').on('document_member.user_id', '=', actor.id)
+			join.onRef('document_member.document_id', '=', 'document.id').on('document_member.user_id', '=', viewer.id)
 		)
 		.leftJoin('document_org_member', (join) =>
-			join.onRef('document_org_member.document_id', '=', 'document.id').on('document_org_member.organisation_id', '=', actor.organisationId)
+			join.onRef('document_org_member.document_id', '=', 'document.id').on('document_org_member.organisation_id', '=', viewer.organisationId)
 		)
-		.select(['document.territory_id as territoryId', 'document_member.role as personalRole', 'document_org_member.role as organisationRole'])
-		.where('document.id', '=', documentId)
-		.executeTakeFirst();
+		.select(['document_member.role as personalRole', 'document_org_member.role as organisationRole']);
+}
+
+export async function documentAccess(db: Db, actor: Actor, documentId: string): Promise<DocumentAccess> {
+	const row = await documentsWithViewerRoles(db, actor).select('document.territory_id as territoryId').where('document.id', '=', documentId).executeTakeFirst();
 	// A document of another territory does not exist for this user: no hint that the id is valid.
 	if (!row || row.territoryId !== actor.territoryId) return { status: 'not_found' };
 	const role = effectiveRole(actor, row.personalRole, row.organisationRole);

@@ -1,17 +1,15 @@
 export { documentAccess, type Actor, type DocumentAccess, type Granted } from './access';
+// Changes go through the commands; of the write queries, only setMember stays public, for
+// tests that seed participants.
+export * as commands from './commands/index';
+export { closeRightsChanged, type CommandFailure, type CommandResult, type CommandSuccess, type RightsChanged, type RightsHub } from './commands/index';
 export {
-	createDocument,
 	epciFirst,
 	getDocument,
 	listMembers,
 	listOrganisationMembers,
 	listTerritoryDocuments,
-	removeMember,
-	removeOrganisationMember,
-	setBinome,
 	setMember,
-	setOrganisationMember,
-	updateMetadata,
 	type DocumentMember,
 	type DocumentSummary,
 	type NewDocument,

@@ -1,12 +1,29 @@
+// The route side of documents: the policy and the commands' results as SvelteKit answers.
 import { error } from '@sveltejs/kit';
 import type { SessionUser } from '../auth/session';
 import type { Db } from '../db';
 import { documentAccess } from './access';
+import { ACCESS_MESSAGES, closeRightsChanged, type CommandFailure, type CommandResult, type CommandSuccess, type RightsHub } from './commands/result';
 
 /** For routes: the viewer's access to a document, or the matching HTTP error (404 / 403). */
 export async function requireDocumentAccess(db: Db, user: SessionUser, documentId: string) {
 	const access = await documentAccess(db, user, documentId);
-	if (access.status === 'not_found') error(404, 'Document introuvable.');
-	if (access.status === 'forbidden') error(403, 'Vous ne participez pas à ce document. Demandez l’accès à la personne qui l’a créé.');
+	if (access.status !== 'granted') error(access.status === 'not_found' ? 404 : 403, ACCESS_MESSAGES[access.status]);
 	return access;
+}
+
+/**
+ * Every route action hands its command's result here, so none can forget what follows: a
+ * refusal by the access policy becomes the error page (404 / 403), a success closes the
+ * sockets of everyone whose rights changed. What remains is a success or a refused input,
+ * for the action to show beside its form.
+ */
+export async function settle<T extends object>(hub: RightsHub | null, pending: Promise<CommandResult<T>>): Promise<CommandSuccess<T> | CommandFailure> {
+	const result = await pending;
+	if (!result.ok) {
+		if (result.denied) error(result.status, result.message);
+		return result;
+	}
+	closeRightsChanged(hub, result.documentId, result.rightsChanged);
+	return result;
 }

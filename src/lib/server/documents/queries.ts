@@ -3,7 +3,7 @@ import type { DocumentRole, OrganisationRole } from '../db/schema';
 import { newId } from '../ids';
 import { ROLE_RANK, type DocumentKind, type Role } from '../../documents/vocabulary';
 import { appendUpdates } from './journal';
-import { effectiveRole, type Actor } from './access';
+import { documentsWithViewerRoles, effectiveRole, type Actor } from './access';
 
 export interface DocumentSummary {
 	id: string;
@@ -57,14 +57,7 @@ export interface NewDocument {
 
 /** Every document of the viewer's territory, most recently active first, with the viewer's effective role. */
 export async function listTerritoryDocuments(db: Db, viewer: Actor): Promise<DocumentSummary[]> {
-	const rows = await db
-		.selectFrom('document')
-		.leftJoin('document_member', (join) =>
-			join.onRef('document_member.document_id', '=', 'document.id').on('document_member.user_id', '=', viewer.id)
-		)
-		.leftJoin('document_org_member', (join) =>
-			join.onRef('document_org_member.document_id', '=', 'document.id').on('document_org_member.organisation_id', '=', viewer.organisationId)
-		)
+	const rows = await documentsWithViewerRoles(db, viewer)
 		.select([
 			'document.id',
 			'document.title',
@@ -74,9 +67,7 @@ export async function listTerritoryDocuments(db: Db, viewer: Actor): Promise<Doc
 			'document.summary',
 			'document.due_date as dueDate',
 			'document.created_at as createdAt',
-			'document.updated_at as updatedAt',
-			'document_member.role as personalRole',
-			'document_org_member.role as organisationRole'
+			'document.updated_at as updatedAt'
 		])
 		.where('document.territory_id', '=', viewer.territoryId)
 		.orderBy('document.updated_at', 'desc')
@@ -205,17 +196,30 @@ export async function listOrganisationMembers(db: Db, documentId: string): Promi
 		.execute();
 }
 
-/** Adds a participant or changes their role (never a co-pilote: see setBinome). Returns the previous role. */
-export async function setMember(db: Db, documentId: string, userId: string, role: DocumentRole, addedBy: string, now = Date.now()): Promise<DocumentRole | null> {
+/** Who takes part in a document: one user, or every person of one organisation. */
+type Participant = { userId: string } | { organisationId: string };
+
+/**
+ * Adds a participant or changes their role; returns the previous role (null: newly added).
+ * Users and organisations share the row shape, only the table and key column differ (and each
+ * table holds only its own kind of role, hence R for the previous one).
+ */
+async function setParticipantRole<R extends DocumentRole>(db: Db, documentId: string, participant: Participant, role: R, addedBy: string, now: number): Promise<R | null> {
+	const [table, column, id] = 'userId' in participant ? (['document_member', 'user_id', participant.userId] as const) : (['document_org_member', 'organisation_id', participant.organisationId] as const);
 	return inTransaction(db, async (trx) => {
-		const existing = await trx.selectFrom('document_member').select('role').where('document_id', '=', documentId).where('user_id', '=', userId).executeTakeFirst();
+		const existing = await trx.selectFrom(table).select('role').where('document_id', '=', documentId).where(column, '=', id).executeTakeFirst();
 		if (existing) {
-			await trx.updateTable('document_member').set({ role }).where('document_id', '=', documentId).where('user_id', '=', userId).execute();
+			await trx.updateTable(table).set({ role }).where('document_id', '=', documentId).where(column, '=', id).execute();
 		} else {
-			await trx.insertInto('document_member').values({ document_id: documentId, user_id: userId, role, added_by: addedBy, added_at: now }).execute();
+			await trx.insertInto(table).values({ document_id: documentId, [column]: id, role, added_by: addedBy, added_at: now }).execute();
 		}
-		return existing?.role ?? null;
+		return (existing?.role as R | undefined) ?? null;
 	});
+}
+
+/** Adds a participant or changes their role (never a co-pilote: see setBinome). Returns the previous role. */
+export function setMember(db: Db, documentId: string, userId: string, role: DocumentRole, addedBy: string, now = Date.now()): Promise<DocumentRole | null> {
+	return setParticipantRole(db, documentId, { userId }, role, addedBy, now);
 }
 
 export async function removeMember(db: Db, documentId: string, userId: string): Promise<boolean> {
@@ -223,16 +227,8 @@ export async function removeMember(db: Db, documentId: string, userId: string): 
 	return Number(result.numDeletedRows) > 0;
 }
 
-export async function setOrganisationMember(db: Db, documentId: string, organisationId: string, role: OrganisationRole, addedBy: string, now = Date.now()): Promise<OrganisationRole | null> {
-	return inTransaction(db, async (trx) => {
-		const existing = await trx.selectFrom('document_org_member').select('role').where('document_id', '=', documentId).where('organisation_id', '=', organisationId).executeTakeFirst();
-		if (existing) {
-			await trx.updateTable('document_org_member').set({ role }).where('document_id', '=', documentId).where('organisation_id', '=', organisationId).execute();
-		} else {
-			await trx.insertInto('document_org_member').values({ document_id: documentId, organisation_id: organisationId, role, added_by: addedBy, added_at: now }).execute();
-		}
-		return existing?.role ?? null;
-	});
+export function setOrganisationMember(db: Db, documentId: string, organisationId: string, role: OrganisationRole, addedBy: string, now = Date.now()): Promise<OrganisationRole | null> {
+	return setParticipantRole(db, documentId, { organisationId }, role, addedBy, now);
 }
 
 export async function removeOrganisationMember(db: Db, documentId: string, organisationId: string): Promise<boolean> {

@@ -55,7 +55,7 @@ const field = (form: FormData, name: string) => {
 };
 
 /** Common metadata (title, theme, summary, due date, organisations concerned). */
-export async function parseMetadata(db: Db, user: SessionUser, form: FormData): Promise<Checked<Omit<NewDocument, 'kind' | 'partnerId'>>> {
+export async function parseMetadata(db: Db, user: Pick<SessionUser, 'territoryId'>, form: FormData): Promise<Checked<Omit<NewDocument, 'kind' | 'partnerId'>>> {
 	const title = checkTitle(form.get('title'));
 	if (!title.ok) return title;
 	const theme = field(form, 'theme');
@@ -70,7 +70,7 @@ export async function parseMetadata(db: Db, user: SessionUser, form: FormData): 
 }
 
 /** Everything needed to create a document, checked; the creator is one half of the binôme. */
-export async function parseNewDocument(db: Db, creator: SessionUser, form: FormData): Promise<Checked<{ input: NewDocument; template: Template }>> {
+export async function parseNewDocument(db: Db, creator: Pick<SessionUser, 'id' | 'territoryId' | 'organisationKind'>, form: FormData): Promise<Checked<{ input: NewDocument; template: Template }>> {
 	const kind = field(form, 'kind');
 	if (!isKind(kind)) return { ok: false, message: 'Type de document inconnu.' };
 	const template = await getTemplate(db, field(form, 'template') || kind);

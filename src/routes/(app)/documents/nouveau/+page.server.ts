@@ -1,10 +1,10 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { createDocument, parseNewDocument } from '$lib/server/documents';
-import { indexDocument } from '$lib/server/search';
-import { instantiateTemplate, listTemplates } from '$lib/server/templates';
+import { commands } from '$lib/server/documents';
+import { settle } from '$lib/server/documents/page-access';
+import { listTemplates } from '$lib/server/templates';
 import { listOrganisations, listTerritoryUsers } from '$lib/server/territory/queries';
-import { db } from '$lib/server/runtime';
+import { db, runtime } from '$lib/server/runtime';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const user = locals.user!;
@@ -22,18 +22,14 @@ export const actions: Actions = {
 	default: async ({ request, locals }) => {
 		const user = locals.user!;
 		const form = await request.formData();
-		const parsed = await parseNewDocument(db(), user, form);
-		if (!parsed.ok) {
+		const result = await settle(runtime().collab, commands.createDocument(db(), user, form));
+		if (!result.ok) {
 			const keep = (name: string) => String(form.get(name) ?? '').slice(0, 1000);
-			return fail(400, {
-				message: parsed.message,
+			return fail(result.status, {
+				message: result.message,
 				values: { title: keep('title').slice(0, 300), kind: keep('kind'), template: keep('template'), theme: keep('theme'), summary: keep('summary'), dueDate: keep('dueDate'), partner: keep('partner'), organisations: form.getAll('organisations').map(String) }
 			});
 		}
-		const { input, template } = parsed.value;
-		const content = instantiateTemplate(template);
-		const id = await createDocument(db(), user, input, content);
-		await indexDocument(db(), id, content);
-		redirect(303, `/documents/${id}`);
+		redirect(303, `/documents/${result.documentId}`);
 	}
 };
