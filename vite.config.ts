@@ -60,6 +60,8 @@ export default defineConfig({
 		expect: { requireAssertions: true },
 		// Files spawn servers and hash passwords: two workers for two cores.
 		maxWorkers: 2,
+		// As production starts the server: release-memory.ts collects through the exposed gc.
+		execArgv: ['--expose-gc'],
 		projects: (['sqlite', 'postgres'] as const).flatMap(dialectProjects)
 	}
 });

@@ -4,29 +4,22 @@
 // high-water mark even after every document is unloaded: V8 keeps its grown heap until a
 // collection sees low allocation, and glibc's malloc keeps freed chunks of its arenas (socket
 // read buffers, update bytes) because they are fragmented, not at the top of the heap. Measured
-// with tests/bench/memory-probe.js: 175 MB 30 s after the clients left against 107 MB idle;
-// one full GC plus malloc_trim(0) brings it back to 108 MB. Neither is reachable from
-// JavaScript: `gc` is exposed at run time (no command-line flag to forget in deployment
-// scripts) and malloc_trim is called through a small FFI (koffi), on glibc only.
+// with tests/bench/memory-probe.ts: 175 MB 30 s after the clients left against 107 MB idle;
+// one full GC plus malloc_trim(0) brings it back to 108 MB. `gc` exists when the process is
+// started with --expose-gc (npm start and the documented production command pass it);
+// malloc_trim is called through a small FFI (koffi), on glibc only.
 import { createRequire } from 'node:module';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 
 let gc: (() => void) | null | undefined;
 let mallocTrim: ((pad: number) => number) | null | undefined;
 
 function loadGc(): (() => void) | null {
-	try {
-		v8.setFlagsFromString('--expose-gc');
-		return vm.runInNewContext('gc') as () => void;
-	} catch {
-		return null;
-	}
+	return typeof globalThis.gc === 'function' ? globalThis.gc : null;
 }
 
 function loadMallocTrim(): ((pad: number) => number) | null {
 	// glibc only: elsewhere (musl has no libc.so.6, macOS, Windows) loading fails and we skip it.
-	if (process.platform !== 'linux') return null;
+	if (process.platform !== 'linux' || process.env.ASSEMBLIER_NO_TRIM) return null;
 	try {
 		const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
 		return koffi.load('libc.so.6').func('int malloc_trim(size_t pad)') as (pad: number) => number;
