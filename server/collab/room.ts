@@ -12,14 +12,13 @@
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
-import * as encoding from 'lib0/encoding';
 import type { WebSocket } from 'ws';
 import { MessageType } from '../../src/lib/collab/protocol';
 import type { CollabSettings } from '../../src/lib/server/config';
 import type { Db } from '../../src/lib/server/db';
 import { loadStoredState } from '../../src/lib/server/documents/journal';
 import type { ConnectionContext } from './authenticate-upgrade';
-import { Connection, encodeMessage, encodeUpdateMessage } from './connection';
+import { Connection, encodeMessage, encodeSyncStep2, encodeUpdateMessage } from './connection';
 import type { JournalWriter } from './journal-writer';
 import { MessageReceiver } from './message-receiver';
 import { Presence } from './presence';
@@ -92,11 +91,7 @@ export class Room {
 			// Not integrated yet, and nothing can be pending: answer from the stored bytes.
 			const stored = this.storedState;
 			const isEmpty = stateVector.length === 1 && stateVector[0] === 0;
-			const update = isEmpty ? stored : Y.diffUpdate(stored, stateVector);
-			connection.send(encodeMessage(MessageType.sync, (e) => {
-				encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
-				encoding.writeVarUint8Array(e, update);
-			}));
+			connection.send(encodeSyncStep2(isEmpty ? stored : Y.diffUpdate(stored, stateVector)));
 			// Integrate once the reply is on its way (the first edit would also trigger it).
 			setImmediate(() => !this.isDestroyed && this.integrate());
 			return;
