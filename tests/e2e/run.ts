@@ -6,7 +6,7 @@ import { assertPostgresReachable, createPostgresDatabase, dropPostgresDatabase }
 
 await assertPostgresReachable();
 const { url, name } = await createPostgresDatabase();
-let status = 1;
+let status: number;
 try {
 	const result = spawnSync('npx', ['playwright', 'test', '-c', 'tests/e2e/playwright.config.ts', ...process.argv.slice(2)], {
 		stdio: 'inherit',

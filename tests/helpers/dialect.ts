@@ -33,7 +33,8 @@ export async function assertPostgresReachable(): Promise<void> {
 	} catch (error) {
 		throw new Error(
 			`PostgreSQL est demandé (TEST_DATABASE=postgres) mais injoignable à ${POSTGRES_URL} : ${(error as Error).message}. ` +
-				'Démarrez-le (127.0.0.1:5432, base « test ») ou indiquez TEST_POSTGRES_URL.'
+				'Démarrez-le (127.0.0.1:5432, base « test ») ou indiquez TEST_POSTGRES_URL.',
+			{ cause: error }
 		);
 	}
 }

@@ -51,8 +51,8 @@ export const COLLAB_DEFAULTS: Readonly<CollabSettings> = Object.freeze({
 	pingIntervalMs: 30_000
 });
 
-function intFrom(name: string, fallback: number): number {
-	const raw = process.env[name];
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+	const raw = env[name];
 	if (raw === undefined || raw === '') return fallback;
 	const value = Number(raw);
 	if (!Number.isInteger(value) || value < 0) {
@@ -73,12 +73,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	return Object.freeze({
 		databaseUrl: env.DATABASE_URL || path.resolve('data', 'assemblier.sqlite'),
 		origin: (env.ORIGIN || '').replace(/\/$/, ''),
-		port: intFrom('PORT', 3000),
+		port: intFrom(env, 'PORT', 3000),
 		host: env.HOST || '0.0.0.0',
 		seedDemo: booleanFrom(env, 'SEED_DEMO'),
-		collabMaxPayload: intFrom('COLLAB_MAX_PAYLOAD', COLLAB_DEFAULTS.maxPayload),
-		collabUnloadDelayMs: intFrom('COLLAB_UNLOAD_DELAY_MS', COLLAB_DEFAULTS.unloadDelayMs),
-		collabCompactEvery: intFrom('COLLAB_COMPACT_EVERY', COLLAB_DEFAULTS.compactEvery),
+		collabMaxPayload: intFrom(env, 'COLLAB_MAX_PAYLOAD', COLLAB_DEFAULTS.maxPayload),
+		collabUnloadDelayMs: intFrom(env, 'COLLAB_UNLOAD_DELAY_MS', COLLAB_DEFAULTS.unloadDelayMs),
+		collabCompactEvery: intFrom(env, 'COLLAB_COMPACT_EVERY', COLLAB_DEFAULTS.compactEvery),
 		logLevel: env.LOG_LEVEL === 'silent' ? 'silent' : 'info'
 	});
 }

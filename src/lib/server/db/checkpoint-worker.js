@@ -27,8 +27,9 @@ try {
 const timer = setInterval(() => {
 	try {
 		// PASSIVE never waits for readers or writers; TRUNCATE only when the WAL grew large.
-		const [{ log }] = /** @type {{ log: number }[]} */ (db?.pragma('wal_checkpoint(PASSIVE)'));
-		if (log > 16384) db?.pragma('wal_checkpoint(TRUNCATE)');
+		if (!db) return;
+		const [{ log }] = /** @type {{ log: number }[]} */ (db.pragma('wal_checkpoint(PASSIVE)'));
+		if (log > 16384) db.pragma('wal_checkpoint(TRUNCATE)');
 	} catch {
 		// Busy or gone: the next tick tries again, and SQLite works without checkpoints meanwhile.
 	}
