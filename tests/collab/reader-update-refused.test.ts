@@ -4,17 +4,18 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type { Db } from '../../src/lib/server/db';
+import type { CollabServer } from '../../server/collab';
 import { MessageType } from '../../src/lib/collab/protocol';
 import { freshDb, storedText } from '../helpers/db';
 import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
-import { connectProvider, rawConnect, startCollabServer, synced, waitFor } from '../helpers/collab';
+import { connectProvider, nextPermissionDenied, permissionDenials, rawConnect, startCollabServer, synced, waitFor } from '../helpers/collab';
 
 let db: Db;
 let port: number;
+let collab: CollabServer;
 let editor: TestUser;
 let reader: TestUser;
 let annotator: TestUser;
-let documentId: string;
 
 beforeAll(async () => {
 	({ db } = await freshDb());
@@ -22,71 +23,109 @@ beforeAll(async () => {
 	editor = await buildUser(db, territory, territory.epciId);
 	reader = await buildUser(db, territory, territory.communeId);
 	annotator = await buildUser(db, territory, territory.communeId);
-	documentId = await buildDocument(db, editor, [[reader, 'reader'], [annotator, 'annotator']], 'Version validée.');
-	({ port } = await startCollabServer(db));
+	({ port, collab } = await startCollabServer(db));
 });
 
-function updateMessage(update: Uint8Array): Uint8Array {
+/** A document of its own per test, so that one test's edits never explain another's text. */
+function validatedDocument(): Promise<string> {
+	return buildDocument(db, editor, [[reader, 'reader'], [annotator, 'annotator']], 'Version validée.');
+}
+
+async function journal(documentId: string) {
+	const rows = await db.selectFrom('document_update').select(['seq', 'user_id', 'data']).where('document_id', '=', documentId).orderBy('seq').execute();
+	return rows.map((r) => ({ seq: Number(r.seq), userId: r.user_id, data: Buffer.from(r.data).toString('hex') }));
+}
+
+/** The text the server holds in memory for a loaded document. */
+function liveText(documentId: string): string | undefined {
+	return collab.rooms.get(documentId)?.doc.getText('t').toString();
+}
+
+function syncMessage(write: (encoder: encoding.Encoder) => void): Uint8Array {
 	const encoder = encoding.createEncoder();
 	encoding.writeVarUint(encoder, MessageType.sync);
-	syncProtocol.writeUpdate(encoder, update);
+	write(encoder);
 	return encoding.toUint8Array(encoder);
+}
+
+/** The text a raw socket was sent: its sync step 2 and the updates after it, in order. */
+function textFromFrames(frames: Uint8Array[]): string {
+	const doc = new Y.Doc();
+	for (const frame of frames) {
+		const decoder = decoding.createDecoder(frame);
+		if (decoding.readVarUint(decoder) !== MessageType.sync) continue;
+		const syncType = decoding.readVarUint(decoder);
+		if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) Y.applyUpdate(doc, decoding.readVarUint8Array(decoder));
+	}
+	return doc.getText('t').toString();
+}
+
+/**
+ * Someone without the right to edit types through the genuine client: the server answers
+ * `permission denied`, keeps its text and journal, and broadcasts nothing. "Nothing" is proven
+ * by ordering, not by waiting: frames of one room reach an observer in the order the server
+ * handled them, and a rédacteur's edit is sent only once the refusal came back, so a
+ * broadcast refused edit would reach the observer before the rédacteur's.
+ */
+async function expectTypingRefused(user: TestUser, typed: string) {
+	const documentId = await validatedDocument();
+	const observer = connectProvider(port, documentId, editor.token);
+	const writer = connectProvider(port, documentId, editor.token);
+	const refused = connectProvider(port, documentId, user.token);
+	await Promise.all([synced(observer.provider), synced(writer.provider), synced(refused.provider)]);
+	const journalBefore = await journal(documentId);
+
+	const denied = nextPermissionDenied(refused.provider);
+	refused.doc.getText('t').insert(0, typed);
+	expect(await denied).toBe('read-only');
+	expect(liveText(documentId)).toBe('Version validée.');
+	expect(await journal(documentId)).toEqual(journalBefore);
+
+	writer.doc.getText('t').insert('Version validée.'.length, ' Fin.');
+	await waitFor(() => observer.doc.getText('t').toString().endsWith(' Fin.') && refused.doc.getText('t').toString().endsWith(' Fin.'), 5000, 'the rédacteur’s edit reaches everyone');
+	expect(observer.doc.getText('t').toString()).toBe('Version validée. Fin.');
+	expect(await storedText(db, documentId)).toBe('Version validée. Fin.');
+	expect((await journal(documentId)).slice(journalBefore.length).map((r) => r.userId)).toEqual([editor.id]);
 }
 
 describe('a reader', () => {
 	it('receives the document and live changes, but every update it sends is refused on the wire and never stored or broadcast', async () => {
-		const watcher = connectProvider(port, documentId, editor.token);
-		await synced(watcher.provider);
-		const rowsBefore = (await db.selectFrom('document_update').select('seq').where('document_id', '=', documentId).execute()).length;
+		const documentId = await validatedDocument();
+		const observer = connectProvider(port, documentId, editor.token);
+		const writer = connectProvider(port, documentId, editor.token);
+		await Promise.all([synced(observer.provider), synced(writer.provider)]);
+		const journalBefore = await journal(documentId);
 
 		const { ws, frames } = await rawConnect(port, documentId, reader.token);
-		await waitFor(() => frames.length > 0, 5000, 'server sync step 1');
+		ws!.send(syncMessage((e) => syncProtocol.writeSyncStep1(e, new Y.Doc())));
+		await waitFor(() => textFromFrames(frames) === 'Version validée.', 5000, 'the reader receives the document');
 
 		const rogue = new Y.Doc();
 		rogue.getText('t').insert(0, 'PIRATAGE ');
-		ws!.send(updateMessage(Y.encodeStateAsUpdate(rogue)));
+		ws!.send(syncMessage((e) => syncProtocol.writeUpdate(e, Y.encodeStateAsUpdate(rogue))));
+		await waitFor(() => permissionDenials(frames).length > 0, 5000, 'permission denied');
+		expect(permissionDenials(frames)).toEqual(['read-only']);
+		expect(liveText(documentId)).toBe('Version validée.');
+		expect(await journal(documentId)).toEqual(journalBefore);
 
-		await waitFor(() => frames.some((f) => decoding.readVarUint(decoding.createDecoder(f)) === MessageType.auth), 5000, 'permission denied');
-		const denial = frames.find((f) => f[0] === MessageType.auth)!;
-		const decoder = decoding.createDecoder(denial);
-		decoding.readVarUint(decoder);
-		expect(decoding.readVarUint(decoder)).toBe(0); // permission denied
-		expect(decoding.readVarString(decoder)).toBe('read-only');
-
-		// An editor's edit still flows to everyone, the reader included, after the refusal.
-		watcher.doc.getText('t').insert(0, 'OK ');
-		await waitFor(async () => (await db.selectFrom('document_update').select('seq').where('document_id', '=', documentId).execute()).length > rowsBefore, 5000, 'editor update stored');
-		await new Promise((r) => setTimeout(r, 100));
-		expect(watcher.doc.getText('t').toString()).toBe('OK Version validée.');
-
+		// Sent after the refusal came back: a broadcast rogue update would reach the observer first.
+		writer.doc.getText('t').insert(0, 'OK ');
+		await waitFor(() => observer.doc.getText('t').toString().includes('OK ') && textFromFrames(frames).includes('OK '), 5000, 'the editor’s edit reaches everyone');
+		expect(observer.doc.getText('t').toString()).toBe('OK Version validée.');
+		expect(textFromFrames(frames)).toBe('OK Version validée.');
+		expect(permissionDenials(frames)).toEqual(['read-only']);
 		expect(await storedText(db, documentId)).toBe('OK Version validée.');
+		expect((await journal(documentId)).slice(journalBefore.length).map((r) => r.userId)).toEqual([editor.id]);
 		ws!.close();
 	});
 
 	it('with the real y-websocket client: local typing never reaches the server or other participants', async () => {
-		const watcher = connectProvider(port, documentId, editor.token);
-		const readerClient = connectProvider(port, documentId, reader.token);
-		await Promise.all([synced(watcher.provider), synced(readerClient.provider)]);
-		readerClient.doc.getText('t').insert(0, 'Modification interdite ');
-		watcher.doc.getText('t').insert(watcher.doc.getText('t').length, ' Fin.');
-		await waitFor(() => readerClient.doc.getText('t').toString().endsWith(' Fin.'), 5000, 'reader receives editor text');
-		await new Promise((r) => setTimeout(r, 200));
-		expect(watcher.doc.getText('t').toString()).not.toContain('interdite');
-		expect(await storedText(db, documentId)).not.toContain('interdite');
+		await expectTypingRefused(reader, 'Modification interdite ');
 	});
 });
 
 describe('an annotator (club métier)', () => {
 	it('comments but cannot change the text: content updates are refused and never stored', async () => {
-		const watcher = connectProvider(port, documentId, editor.token);
-		const club = connectProvider(port, documentId, annotator.token);
-		await Promise.all([synced(watcher.provider), synced(club.provider)]);
-		const before = watcher.doc.getText('t').toString();
-		club.doc.getText('t').insert(0, 'Réécriture par le club ');
-		watcher.doc.getText('t').insert(0, '#');
-		await waitFor(() => club.doc.getText('t').toString().includes('#'), 5000, 'annotator receives edits');
-		await new Promise((r) => setTimeout(r, 200));
-		expect(watcher.doc.getText('t').toString()).toBe(`#${before}`);
-		expect(await storedText(db, documentId)).toBe(`#${before}`);
+		await expectTypingRefused(annotator, 'Réécriture par le club ');
 	});
 });

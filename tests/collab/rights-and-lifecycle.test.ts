@@ -1,11 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import * as Y from 'yjs';
+import type WebSocket from 'ws';
 import type { Db } from '../../src/lib/server/db';
 import { loadStoredState, setMember } from '../../src/lib/server/documents';
 import { CloseCode } from '../../src/lib/collab/protocol';
 import { freshDb, storedText } from '../helpers/db';
+import { TEST_DIALECT } from '../helpers/dialect';
 import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
-import { connectProvider, startCollabServer, synced, waitFor, webSocketWithCookie } from '../helpers/collab';
+import { connectProvider, nextClose, nextPermissionDenied, startCollabServer, synced, waitFor, webSocketWithCookie } from '../helpers/collab';
 import type { CollabServer } from '../../server/collab';
 
 let db: Db;
@@ -22,26 +25,60 @@ beforeAll(async () => {
 	({ port, collab } = await startCollabServer(db, { unloadDelayMs: 100 }));
 });
 
+/** A database that refuses every journal insert (a full disk, say), or recovers. */
+async function refuseJournalWrites(refuse: boolean) {
+	if (TEST_DIALECT === 'postgres') {
+		if (refuse) {
+			await sql`create function refuse_updates() returns trigger language plpgsql as $$ begin raise exception 'disk full'; end $$`.execute(db);
+			await sql`create trigger refuse_updates before insert on document_update for each row execute function refuse_updates()`.execute(db);
+		} else {
+			await sql`drop trigger refuse_updates on document_update`.execute(db);
+			await sql`drop function refuse_updates()`.execute(db);
+		}
+	} else if (refuse) {
+		await sql`create trigger refuse_updates before insert on document_update begin select raise(abort, 'disk full'); end`.execute(db);
+	} else {
+		await sql`drop trigger refuse_updates`.execute(db);
+	}
+}
+
+/** Authors of the document's journal rows, in order. */
+async function journalAuthors(documentId: string) {
+	return (await db.selectFrom('document_update').select('user_id').where('document_id', '=', documentId).orderBy('seq').execute()).map((r) => r.user_id);
+}
+
+function countPings(ws: WebSocket) {
+	const pings = { ws, count: 0 };
+	ws.on('ping', () => pings.count++);
+	return pings;
+}
+
 describe('rights change while connected', () => {
 	it('an editor demoted to reader is cut off at once and can no longer change the document', async () => {
 		const documentId = await buildDocument(db, coLead, [[colleague, 'editor']], 'Base.');
 		const lead = connectProvider(port, documentId, coLead.token);
+		const observer = connectProvider(port, documentId, coLead.token);
 		const demoted = connectProvider(port, documentId, colleague.token);
-		await Promise.all([synced(lead.provider), synced(demoted.provider)]);
-		const closes: number[] = [];
-		demoted.provider.on('connection-close', (e: { code: number } | null) => e && closes.push(e.code));
+		await Promise.all([synced(lead.provider), synced(observer.provider), synced(demoted.provider)]);
+		const closed = nextClose(demoted.provider);
 
 		await setMember(db, documentId, colleague.id, 'reader', coLead.id);
 		expect(collab.closeUserConnections(documentId, colleague.id, CloseCode.rightsChanged, 'rights changed')).toBe(1);
-		await waitFor(() => closes.includes(CloseCode.rightsChanged), 5000, 'close 4509');
-		await waitFor(() => demoted.provider.wsconnected && demoted.provider.synced, 5000, 'reconnection as reader');
+		expect(await closed).toBe(CloseCode.rightsChanged);
+		await synced(demoted.provider); // reconnected, now as a reader
+		const journalBefore = await journalAuthors(documentId);
 
+		const denied = nextPermissionDenied(demoted.provider);
 		demoted.doc.getText('t').insert(0, 'Après rétrogradation ');
-		lead.doc.getText('t').insert(lead.doc.getText('t').length, ' Suite.');
-		await waitFor(() => demoted.doc.getText('t').toString().endsWith(' Suite.'), 5000, 'reader still receives');
-		await new Promise((r) => setTimeout(r, 200));
-		expect(lead.doc.getText('t').toString()).toBe('Base. Suite.');
+		expect(await denied).toBe('read-only');
+		expect(collab.rooms.get(documentId)?.doc.getText('t').toString()).toBe('Base.');
+		// Sent once the refusal came back: had the demoted edit been broadcast, the observer would
+		// have received it first (one room's frames arrive in order).
+		lead.doc.getText('t').insert('Base.'.length, ' Suite.');
+		await waitFor(() => observer.doc.getText('t').toString().endsWith(' Suite.') && demoted.doc.getText('t').toString().endsWith(' Suite.'), 5000, 'everyone receives the lead’s edit');
+		expect(observer.doc.getText('t').toString()).toBe('Base. Suite.');
 		expect(await storedText(db, documentId)).toBe('Base. Suite.');
+		expect((await journalAuthors(documentId)).slice(journalBefore.length)).toEqual([coLead.id]);
 	});
 });
 
@@ -56,11 +93,15 @@ describe('room lifecycle', () => {
 
 		first.provider.destroy();
 		await waitFor(() => !collab.rooms.has(documentId), 5000, 'room unloaded');
-		const snapshot = await db.selectFrom('document_snapshot').selectAll().where('document_id', '=', documentId).executeTakeFirst();
-		expect(snapshot).toBeDefined();
+		// The snapshot holds the whole text and covers the journal up to its last row.
+		const snapshot = await db.selectFrom('document_snapshot').select(['upto_seq', 'state']).where('document_id', '=', documentId).executeTakeFirstOrThrow();
+		const lastRow = await db.selectFrom('document_update').select('seq').where('document_id', '=', documentId).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+		expect(Number(snapshot.upto_seq)).toBe(Number(lastRow.seq));
+		const compacted = new Y.Doc();
+		Y.applyUpdate(compacted, new Uint8Array(snapshot.state));
+		expect(compacted.getText('t').toString()).toBe('x'.repeat(50));
 		// The journal keeps authorship after compaction.
-		const authors = await db.selectFrom('document_update').select('user_id').where('document_id', '=', documentId).execute();
-		expect(authors.every((a) => a.user_id === coLead.id)).toBe(true);
+		expect(new Set(await journalAuthors(documentId))).toEqual(new Set([coLead.id]));
 		expect((await loadStoredState(db, documentId)).updatesSinceSnapshot).toBe(0);
 
 		const again = connectProvider(port, documentId, coLead.token);
@@ -73,16 +114,19 @@ describe('room lifecycle', () => {
 		const writer = connectProvider(port, documentId, coLead.token);
 		const other = connectProvider(port, documentId, colleague.token);
 		await Promise.all([synced(writer.provider), synced(other.provider)]);
-		const closes: number[] = [];
-		writer.provider.on('connection-close', (e: { code: number } | null) => e && closes.push(e.code));
+		const writerClosed = nextClose(writer.provider);
+		const otherClosed = nextClose(other.provider);
 
-		await sql`create trigger refuse_updates before insert on document_update begin select raise(abort, 'disk full'); end`.execute(db);
+		await refuseJournalWrites(true);
 		try {
 			writer.doc.getText('t').insert(0, 'Perdu ? ');
-			await waitFor(() => closes.includes(CloseCode.storageFailure), 5000, 'close 4500');
+			expect(await writerClosed).toBe(CloseCode.storageFailure);
+			// The close frame follows anything broadcast before it on the same socket.
+			expect(await otherClosed).toBe(CloseCode.storageFailure);
 			expect(other.doc.getText('t').toString()).toBe('Avant.');
+			expect(await storedText(db, documentId)).toBe('Avant.');
 		} finally {
-			await sql`drop trigger refuse_updates`.execute(db);
+			await refuseJournalWrites(false);
 		}
 		// The writer reconnects and re-sends its change: nothing is lost.
 		await waitFor(async () => (await storedText(db, documentId)) === 'Perdu ? Avant.', 10_000, 'update stored after recovery');
@@ -98,9 +142,14 @@ describe('room lifecycle', () => {
 		const deafClosed = new Promise<number>((resolve) => deaf.on('close', (code: number) => resolve(code)));
 		const alive = connectProvider(pinging.port, documentId, colleague.token);
 		await synced(alive.provider);
+		const alivePings = countPings(alive.provider.ws as unknown as WebSocket);
 		expect(await deafClosed).toBe(1006); // terminated, no close handshake
-		await new Promise((r) => setTimeout(r, 300)); // three more ping rounds
+		// A ping is only sent to a connection that answered the previous one: a third ping after
+		// the deaf peer's end means the answering one survived two more checks.
+		const pingsAtDeafEnd = alivePings.count;
+		await waitFor(() => alivePings.count >= pingsAtDeafEnd + 3, 5000, 'three more pings');
 		expect(alive.provider.wsconnected).toBe(true);
+		expect(alive.provider.ws).toBe(alivePings.ws);
 		expect(pinging.collab.rooms.get(documentId)?.connections.size).toBe(1);
 	});
 });

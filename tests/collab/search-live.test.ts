@@ -63,8 +63,66 @@ describe('full-text search kept up to date from the collaboration server', () =>
 		expect(await searchDocuments(db, 'confidentiel', await readableIds(outsider))).toEqual([]);
 	});
 
-	it('treats search syntax as plain words', async () => {
-		const ids = await readableIds(author);
-		for (const query of ['"', 'NEAR(', 'astreintes AND', '*', ')) OR ((']) await expect(searchDocuments(db, query, ids)).resolves.toBeDefined();
+});
+
+describe('search syntax typed by a user', () => {
+	// Each query would select other documents (or fail) if FTS5 read its syntax: a phrase, NOT,
+	// OR, NEAR, column filters, the initial-token caret, `+`. Neutralised, every word is a
+	// required prefix, so an operator is a word like any other ("Or" is French).
+	const corpus = {
+		hiver: ['Astreintes hivernales', 'Les astreintes hivernales sont indemnisées au forfait.'],
+		nuits: ['Indemnités des agents', 'Pour les nuits hivernales, les astreintes sont payées double.'],
+		deneigement: ['Déneigement', 'Or le déneigement relève des astreintes communales.'],
+		voirie: ['Voirie', 'Plan de déneigement des routes communales.']
+	} as const;
+	type Name = keyof typeof corpus;
+	const ids = {} as Record<Name, string>;
+
+	beforeAll(async () => {
+		for (const [name, [title, body]] of Object.entries(corpus) as [Name, readonly [string, string]][]) {
+			ids[name] = await buildDocument(db, author);
+			await db.updateTable('document').set({ title }).where('id', '=', ids[name]).execute();
+			const doc = new Y.Doc();
+			typeParagraph(doc, body);
+			await indexDocument(db, ids[name], Y.encodeStateAsUpdate(doc));
+		}
+	});
+
+	/** The hits among the corpus, by name, in the order the search ranks them. */
+	async function found(query: string) {
+		const hits = await searchDocuments(db, query, Object.values(ids));
+		const nameOf = new Map(Object.entries(ids).map(([name, id]) => [id, name]));
+		return hits.map((hit) => ({ name: nameOf.get(hit.id), titleMarked: hit.titleMarked, snippet: hit.snippet }));
+	}
+	async function foundNames(query: string) {
+		return (await found(query)).map((hit) => hit.name);
+	}
+
+	it('a quoted phrase, `+`, `-` and a caret are plain words: both words anywhere, in any order', async () => {
+		expect(await found('"astreintes hivernales"')).toEqual([
+			{ name: 'hiver', titleMarked: '\u0001Astreintes\u0002 \u0001hivernales\u0002', snippet: 'Les \u0001astreintes\u0002 \u0001hivernales\u0002 sont indemnisées au forfait.' },
+			{ name: 'nuits', titleMarked: 'Indemnités des agents', snippet: 'Pour les nuits \u0001hivernales\u0002, les \u0001astreintes\u0002 sont payées double.' }
+		]);
+		for (const query of ['astreintes + hivernales', 'astreintes -hivernales', '"astreintes" "hivernales', '^hivernales astreintes']) {
+			expect(await foundNames(query), query).toEqual(['hiver', 'nuits']);
+		}
+	});
+
+	it('NOT, AND, OR and NEAR are words: only a document that contains them matches', async () => {
+		expect(await foundNames('astreintes NOT hivernales')).toEqual([]);
+		expect(await foundNames('déneigement AND communales')).toEqual([]);
+		expect(await foundNames('NEAR(astreintes déneigement)')).toEqual([]);
+		expect(await found('astreintes OR déneigement')).toEqual([
+			{ name: 'deneigement', titleMarked: '\u0001Déneigement\u0002', snippet: '\u0001Or\u0002 le \u0001déneigement\u0002 relève des \u0001astreintes\u0002 communales.' }
+		]);
+		expect(await foundNames(')) OR ((')).toEqual(['deneigement']);
+	});
+
+	it('column filters are words, and input without a word finds nothing', async () => {
+		expect(await foundNames('title:astreintes')).toEqual([]);
+		expect(await foundNames('body : déneigement')).toEqual([]);
+		expect(await foundNames('{title body}: déneigement')).toEqual([]);
+		expect(await foundNames('- title : astreintes')).toEqual([]);
+		for (const query of ['"', '*', '()', ':', '-', '^', '""']) expect(await foundNames(query), query).toEqual([]);
 	});
 });

@@ -101,24 +101,35 @@ export function permissionDenials(frames: Uint8Array[]): string[] {
 /**
  * The reason of the next `permission denied` message the provider receives. y-websocket only
  * logs these, so the provider's auth handler is replaced (the log goes quiet). Call it before
- * the action that should be refused.
+ * the action that should be refused; fails after `timeoutMs` without one.
  */
-export function nextPermissionDenied(provider: WebsocketProvider): Promise<string> {
-	return new Promise((resolve) => {
+export function nextPermissionDenied(provider: WebsocketProvider, timeoutMs = 5_000): Promise<string> {
+	return withDeadline(timeoutMs, 'a permission denied message', (resolve) => {
 		provider.messageHandlers[MessageType.auth] = (_encoder, decoder) => {
 			if (decoding.readVarUint(decoder) === authProtocol.messagePermissionDenied) resolve(decoding.readVarString(decoder));
 		};
 	});
 }
 
-/** The close code of the provider's next connection to close (server-side closes only). */
-export function nextClose(provider: WebsocketProvider): Promise<number> {
-	return new Promise((resolve) => {
+/** The close code of the provider's next connection the server closes; fails after `timeoutMs`. */
+export function nextClose(provider: WebsocketProvider, timeoutMs = 5_000): Promise<number> {
+	return withDeadline(timeoutMs, 'the connection to close', (resolve) => {
 		const listener = (event: { code: number } | null) => {
 			if (!event) return; // closed by the client itself
 			provider.off('connection-close', listener);
 			resolve(event.code);
 		};
 		provider.on('connection-close', listener);
+	});
+}
+
+/** A promise for an event that fails with a clear message (rather than the test's timeout) if it never comes. */
+function withDeadline<T>(timeoutMs: number, what: string, listen: (resolve: (value: T) => void) => void): Promise<T> {
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`Timed out waiting for ${what}`)), timeoutMs);
+		listen((value) => {
+			clearTimeout(timer);
+			resolve(value);
+		});
 	});
 }

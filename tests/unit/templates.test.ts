@@ -37,15 +37,18 @@ describe('templates', () => {
 	it('the RIFSEEP position adds a table of function groups with a header row', async () => {
 		const { json, doc } = instantiate(instantiateTemplate((await getTemplate(db, 'position-commune-rifseep'))!));
 		const table = json.content!.find((n) => n.type === 'table')!;
-		expect(table.content![0].content!.every((cell) => cell.type === 'tableHeader')).toBe(true);
-		expect(table.content!.length).toBeGreaterThanOrEqual(4);
-		expect(plainText(doc)).toContain('Groupe de fonctions');
-		expect(plainText(doc)).toContain('A1');
+		const cellText = (cell: Node): string => (cell.content ?? []).map((n) => n.text ?? cellText(n)).join('');
+		const [header, ...rows] = table.content!;
+		expect(header.content!.map((cell) => cell.type)).toEqual(['tableHeader', 'tableHeader', 'tableHeader', 'tableHeader']);
+		expect(header.content!.map(cellText)).toEqual(['Groupe de fonctions', 'Emplois concernés', 'Montant IFSE plancher (€)', 'Montant IFSE plafond (€)']);
+		expect(rows.map((row) => cellText(row.content![0]))).toEqual(['A1', 'A2', 'B1', 'C1', 'C2']);
+		expect(plainText(doc)).toContain('Groupe de fonctions\nEmplois concernés');
+		expect(plainText(doc)).toContain('\nA1\nDirection générale\n');
 	});
 
 	it('minutes follow the three-part agenda of a DGS meeting, with attendees and decisions', async () => {
 		const { json } = instantiate(instantiateTemplate((await getTemplate(db, 'compte-rendu'))!));
-		expect(headings(json)).toEqual(expect.arrayContaining(['Participants', '1. Compétences et zones grises', '2. Sujet d’intérêt commun', '3. Thème remonté par les membres', 'Décisions']));
+		expect(headings(json)).toEqual(['Participants', '1. Compétences et zones grises', '2. Sujet d’intérêt commun', '3. Thème remonté par les membres', 'Décisions', 'Points à inscrire à la prochaine réunion']);
 	});
 
 	it('rejects a template body the editor could not open', () => {
