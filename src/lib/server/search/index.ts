@@ -71,7 +71,8 @@ function snippetOf(body: string, folded: string[]): string {
 	const words = [...body.matchAll(WORD)];
 	const first = words.findIndex((m) => folded.some((q) => fold(m[0]).startsWith(q)));
 	if (first < 0) return markWords(words.slice(0, 16).map((m) => m[0]).join(' '), folded);
-	const from = Math.max(0, first - 5);
+	// A few words of context before the match, and a full window whenever the body allows it.
+	const from = Math.max(0, Math.min(first - 5, words.length - 16));
 	const to = Math.min(words.length, from + 16);
 	// Like FTS5's snippet(): the column's leading and trailing text is kept when reached.
 	const start = from === 0 ? 0 : words[from].index!;
