@@ -10,7 +10,12 @@ const config = {
 		adapter: adapter({ out: 'build', precompress: false }),
 		typescript: {
 			config: (tsconfig) => {
-				tsconfig.include.push('../server/**/*.ts', '../migrations/**/*.js', '../tests/**/*.ts', '../server/scripts/**/*.js');
+				tsconfig.include.push(
+					'../server/**/*.ts',
+					'../migrations/**/*.js',
+					'../tests/**/*.ts',
+					'../server/scripts/**/*.js'
+				);
 				return tsconfig;
 			}
 		}

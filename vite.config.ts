@@ -14,7 +14,11 @@ function collabDevServer(): Plugin {
 		name: 'assemblier-collab',
 		configureServer(server: ViteDevServer) {
 			if (!server.httpServer || !('listen' in server.httpServer)) return;
-			bridge().launch = { command: 'serve', demoRequested: true, httpServer: server.httpServer as HttpServer };
+			bridge().launch = {
+				command: 'serve',
+				demoRequested: true,
+				httpServer: server.httpServer as HttpServer
+			};
 			// Started at once rather than on the first page request, so the websocket answers too.
 			server.httpServer.once('listening', () => {
 				void server.ssrLoadModule('/server/services.ts').then((m) => m.startServices());
@@ -33,9 +37,25 @@ function dialectProjects(dialect: 'sqlite' | 'postgres') {
 	const dialectSetup = dialect === 'postgres' ? ['tests/helpers/postgres-setup.ts'] : [];
 	return [
 		// Pure modules and a real database each: no server, no build.
-		{ extends: true as const, test: { name: `unit${suffix}`, include: ['tests/unit/**/*.test.ts'], env, globalSetup: dialectSetup } },
+		{
+			extends: true as const,
+			test: {
+				name: `unit${suffix}`,
+				include: ['tests/unit/**/*.test.ts'],
+				env,
+				globalSetup: dialectSetup
+			}
+		},
 		// A real collaboration server in the test process, real y-websocket clients.
-		{ extends: true as const, test: { name: `collab${suffix}`, include: ['tests/collab/**/*.test.ts'], env, globalSetup: dialectSetup } },
+		{
+			extends: true as const,
+			test: {
+				name: `collab${suffix}`,
+				include: ['tests/collab/**/*.test.ts'],
+				env,
+				globalSetup: dialectSetup
+			}
+		},
 		// The built production process, spawned: only these projects wait for the build.
 		{
 			extends: true as const,

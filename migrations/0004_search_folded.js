@@ -10,15 +10,19 @@ function isPostgres(db) {
 	return db.getExecutor().adapter.constructor.name.startsWith('Postgres');
 }
 
-const FROM = 'ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöùúûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĨĩĪīĬĭĮįİĴĵĶķĹĺĻļĽľŃńŅņŇňŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽž';
-const TO = 'aaaaaaceeeeiiiinooooouuuuyaaaaaaceeeeiiiinooooouuuuyyaaaaaaccccccccddeeeeeeeeeegggggggghhiiiiiiiiijjkkllllllnnnnnnoooooorrrrrrssssssssttttuuuuuuuuuuuuwwyyyzzzzzz';
+const FROM =
+	'ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöùúûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĨĩĪīĬĭĮįİĴĵĶķĹĺĻļĽľŃńŅņŇňŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽž';
+const TO =
+	'aaaaaaceeeeiiiinooooouuuuyaaaaaaceeeeiiiinooooouuuuyyaaaaaaccccccccddeeeeeeeeeegggggggghhiiiiiiiiijjkkllllllnnnnnnoooooorrrrrrssssssssttttuuuuuuuuuuuuwwyyyzzzzzz';
 
 /** @param {import('kysely').Kysely<any>} db */
 export async function up(db) {
 	if (!isPostgres(db)) return;
 	const { sql } = await import('kysely');
 	await sql`drop index if exists document_search_fts`.execute(db);
-	await sql`create index document_search_folded on document_search using gin (to_tsvector('simple', translate(lower(title || ' ' || body), ${sql.lit(FROM)}, ${sql.lit(TO)})))`.execute(db);
+	await sql`create index document_search_folded on document_search using gin (to_tsvector('simple', translate(lower(title || ' ' || body), ${sql.lit(FROM)}, ${sql.lit(TO)})))`.execute(
+		db
+	);
 }
 
 /** @param {import('kysely').Kysely<any>} db */
@@ -26,7 +30,9 @@ export async function down(db) {
 	if (!isPostgres(db)) return;
 	const { sql } = await import('kysely');
 	await sql`drop index if exists document_search_folded`.execute(db);
-	await sql`create index document_search_fts on document_search using gin (to_tsvector('french', title || ' ' || body))`.execute(db);
+	await sql`create index document_search_fts on document_search using gin (to_tsvector('french', title || ' ' || body))`.execute(
+		db
+	);
 }
 
 export const FOLD_FROM = FROM;

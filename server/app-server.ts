@@ -4,7 +4,10 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
-export function createAppServer(options: { trustProtocolDefault: boolean }): { server: http.Server; setHandler: (handler: RequestHandler) => void } {
+export function createAppServer(options: { trustProtocolDefault: boolean }): {
+	server: http.Server;
+	setHandler: (handler: RequestHandler) => void;
+} {
 	let handler: RequestHandler | null = null;
 	const server = http.createServer((req, res) => {
 		if (options.trustProtocolDefault && !req.headers['x-forwarded-proto']) {

@@ -25,12 +25,19 @@ async function main(): Promise<void> {
 	process.env.BODY_SIZE_LIMIT ||= '16M';
 
 	const { server, setHandler } = createAppServer({ trustProtocolDefault });
-	bridge().launch = { command, demoRequested: args.includes('--demo'), httpServer: command === 'serve' ? server : null };
+	bridge().launch = {
+		command,
+		demoRequested: args.includes('--demo'),
+		httpServer: command === 'serve' ? server : null
+	};
 	// Importing the handler runs SvelteKit's init hook, which starts the services (or runs the
 	// one-off command). Imported after the environment is final: adapter-node reads it at import.
-	const { handler } = (await import(new URL('../build/handler.js', import.meta.url).href)) as { handler: RequestHandler };
+	const { handler } = (await import(new URL('../build/handler.js', import.meta.url).href)) as {
+		handler: RequestHandler;
+	};
 	const services = await bridge().services;
-	if (!services) throw new Error('Le bundle SvelteKit n’a pas démarré les services (hooks.server.ts, init).');
+	if (!services)
+		throw new Error('Le bundle SvelteKit n’a pas démarré les services (hooks.server.ts, init).');
 	if (command !== 'serve') {
 		await services.announce('');
 		await services.shutdown();
@@ -40,14 +47,18 @@ async function main(): Promise<void> {
 	const port = Number(process.env.PORT || 3000);
 	await new Promise<void>((resolve) => server.listen(port, process.env.HOST || '0.0.0.0', resolve));
 	const address = server.address();
-	const url = origin || `http://localhost:${typeof address === 'object' && address ? address.port : port}`;
+	const url =
+		origin || `http://localhost:${typeof address === 'object' && address ? address.port : port}`;
 	await services.announce(`${url} (${Math.round(performance.now() - startedAt)} ms)`);
 
 	let stopping = false;
 	const stop = async (signal: string) => {
 		if (stopping) return;
 		stopping = true;
-		if (process.env.LOG_LEVEL !== 'silent') console.log(`${signal} reçu : arrêt propre (écritures en attente enregistrées, connexions fermées)…`);
+		if (process.env.LOG_LEVEL !== 'silent')
+			console.log(
+				`${signal} reçu : arrêt propre (écritures en attente enregistrées, connexions fermées)…`
+			);
 		server.close();
 		await services.shutdown();
 		server.closeIdleConnections();

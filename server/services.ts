@@ -6,7 +6,11 @@ import { disposeRuntime, runtime } from '../src/lib/server/runtime';
 import { deleteExpiredSessions } from '../src/lib/server/auth/session';
 import { ensureDefaultTemplates } from '../src/lib/server/templates';
 import { decideDemoSeed } from '../src/lib/server/territory/demo-policy';
-import { DEMO_HIGHLIGHTS, DEMO_PASSWORD, seedDemoTerritory } from '../src/lib/server/territory/seed';
+import {
+	DEMO_HIGHLIGHTS,
+	DEMO_PASSWORD,
+	seedDemoTerritory
+} from '../src/lib/server/territory/seed';
 import { bridge, type Launch, type Services } from './bridge';
 import { CollabServer, collabOptionsFromConfig } from './collab';
 
@@ -34,7 +38,8 @@ async function start(launch: Launch): Promise<Services> {
 	await ensureDefaultTemplates(rt.db);
 	await deleteExpiredSessions(rt.db);
 	await seedIfAsked(launch);
-	if (launch.command === 'seed' || !launch.httpServer) return { announce: printDemoLogins, shutdown: disposeRuntime };
+	if (launch.command === 'seed' || !launch.httpServer)
+		return { announce: printDemoLogins, shutdown: disposeRuntime };
 
 	const collab = new CollabServer(rt.db, collabOptionsFromConfig(rt.config), rt.log);
 	rt.collab = collab;
@@ -63,22 +68,37 @@ async function seedIfAsked(launch: Launch): Promise<void> {
 	const { db, config, log } = runtime();
 	const isEmpty = !(await db.selectFrom('territory').select('id').limit(1).executeTakeFirst());
 	if (!isEmpty) {
-		if (launch.command === 'seed') log('La base contient déjà un territoire : rien n’a été ajouté (supprimez le fichier pour repartir de zéro).');
+		if (launch.command === 'seed')
+			log(
+				'La base contient déjà un territoire : rien n’a été ajouté (supprimez le fichier pour repartir de zéro).'
+			);
 		return;
 	}
 	// `npm run seed` is itself an explicit request; SEED_DEMO=false still wins.
-	const decision = decideDemoSeed(config.seedDemo, launch.demoRequested || launch.command === 'seed', config.origin);
+	const decision = decideDemoSeed(
+		config.seedDemo,
+		launch.demoRequested || launch.command === 'seed',
+		config.origin
+	);
 	log(decision.notice);
 	if (!decision.seed) return;
 	const seeded = await seedDemoTerritory(db);
-	if (seeded) log(`Territoire de démonstration créé : ${seeded.territoryName} (${seeded.logins.length} comptes).`);
+	if (seeded)
+		log(
+			`Territoire de démonstration créé : ${seeded.territoryName} (${seeded.logins.length} comptes).`
+		);
 }
 
 async function printDemoLogins(): Promise<void> {
 	const { db, log } = runtime();
-	const present = await db.selectFrom('app_user').select('email').where('email', '=', DEMO_HIGHLIGHTS[0].email).executeTakeFirst();
+	const present = await db
+		.selectFrom('app_user')
+		.select('email')
+		.where('email', '=', DEMO_HIGHLIGHTS[0].email)
+		.executeTakeFirst();
 	if (!present) return;
 	log(`\nComptes de démonstration (mot de passe : ${DEMO_PASSWORD}) :`);
-	for (const user of DEMO_HIGHLIGHTS) log(`  ${user.email.padEnd(40)} ${user.name}, ${user.job} — ${user.organisation}`);
+	for (const user of DEMO_HIGHLIGHTS)
+		log(`  ${user.email.padEnd(40)} ${user.name}, ${user.job} — ${user.organisation}`);
 	log('');
 }

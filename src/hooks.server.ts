@@ -25,11 +25,20 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 	if (!event.locals.user && !isPublicPath(event.url.pathname)) {
 		// Guarded here rather than in a layout: form actions and endpoints run without layout loads.
-		if (event.request.method === 'GET' && event.request.headers.get('accept')?.includes('text/html')) {
+		if (
+			event.request.method === 'GET' &&
+			event.request.headers.get('accept')?.includes('text/html')
+		) {
 			const target = event.url.pathname + event.url.search;
-			redirect(303, `/connexion${target === '/' ? '' : `?redirectTo=${encodeURIComponent(target)}`}`);
+			redirect(
+				303,
+				`/connexion${target === '/' ? '' : `?redirectTo=${encodeURIComponent(target)}`}`
+			);
 		}
-		return new Response('Authentification requise', { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+		return new Response('Authentification requise', {
+			status: 401,
+			headers: { 'content-type': 'text/plain; charset=utf-8' }
+		});
 	}
 	const response = await resolve(event);
 	response.headers.set('X-Frame-Options', 'DENY');
@@ -40,10 +49,18 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 const PUBLIC_PATHS = ['/connexion', '/healthz'];
 function isPublicPath(pathname: string): boolean {
-	return PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`)) || pathname.startsWith('/_app/');
+	return (
+		PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`)) ||
+		pathname.startsWith('/_app/')
+	);
 }
 
 export const handleError: HandleServerError = ({ error, status }) => {
 	if (status !== 404) console.error(error);
-	return { message: status === 404 ? 'Page introuvable.' : 'Une erreur inattendue est survenue. Réessayez dans un instant.' };
+	return {
+		message:
+			status === 404
+				? 'Page introuvable.'
+				: 'Une erreur inattendue est survenue. Réessayez dans un instant.'
+	};
 };

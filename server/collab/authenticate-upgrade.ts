@@ -15,7 +15,9 @@ export interface ConnectionContext {
 	canEdit: boolean;
 }
 
-export type UpgradeDecision = { ok: true; context: ConnectionContext } | { ok: false; status: 400 | 401 | 403 | 404; reason: string };
+export type UpgradeDecision =
+	| { ok: true; context: ConnectionContext }
+	| { ok: false; status: 400 | 401 | 403 | 404; reason: string };
 
 /** The document id of a collaboration URL, or null when the path is not ours. */
 export function documentIdFromPath(url: string | undefined): string | null {
@@ -41,10 +43,15 @@ export function isOriginAllowed(req: IncomingMessage, configuredOrigin: string):
 	}
 }
 
-export async function authenticateUpgrade(db: Db, req: IncomingMessage, configuredOrigin: string): Promise<UpgradeDecision> {
+export async function authenticateUpgrade(
+	db: Db,
+	req: IncomingMessage,
+	configuredOrigin: string
+): Promise<UpgradeDecision> {
 	const documentId = documentIdFromPath(req.url);
 	if (documentId === null) return { ok: false, status: 404, reason: 'Not a collaboration URL' };
-	if (!isOriginAllowed(req, configuredOrigin)) return { ok: false, status: 403, reason: 'Origin not allowed' };
+	if (!isOriginAllowed(req, configuredOrigin))
+		return { ok: false, status: 403, reason: 'Origin not allowed' };
 
 	const token = readCookie(req.headers.cookie, SESSION_COOKIE);
 	if (!token) return { ok: false, status: 401, reason: 'No session' };
@@ -54,6 +61,10 @@ export async function authenticateUpgrade(db: Db, req: IncomingMessage, configur
 	if (!ID_PATTERN.test(documentId)) return { ok: false, status: 404, reason: 'Unknown document' };
 	const access = await documentAccess(db, user, documentId);
 	if (access.status === 'not_found') return { ok: false, status: 404, reason: 'Unknown document' };
-	if (access.status === 'forbidden') return { ok: false, status: 403, reason: 'No access to this document' };
-	return { ok: true, context: { documentId, sessionId: session.id, user, canEdit: access.canEdit } };
+	if (access.status === 'forbidden')
+		return { ok: false, status: 403, reason: 'No access to this document' };
+	return {
+		ok: true,
+		context: { documentId, sessionId: session.id, user, canEdit: access.canEdit }
+	};
 }

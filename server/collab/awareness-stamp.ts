@@ -11,7 +11,13 @@ export type { PresenceIdentity };
 const MAX_STATE_JSON = 16 * 1024;
 
 export function presenceIdentity(user: SessionUser, canEdit: boolean): PresenceIdentity {
-	return { id: user.id, name: user.displayName, organisation: user.organisationName, color: colorFor(user.id), canEdit };
+	return {
+		id: user.id,
+		name: user.displayName,
+		organisation: user.organisationName,
+		color: colorFor(user.id),
+		canEdit
+	};
 }
 
 /**
@@ -47,5 +53,8 @@ export function stampAwarenessUpdate(
 		encoding.writeVarUint(encoder, entry.clock);
 		encoding.writeVarString(encoder, entry.json);
 	}
-	return { update: encoding.toUint8Array(encoder), entries: kept.map((e) => ({ clientId: e.clientId, removed: e.json === 'null' })) };
+	return {
+		update: encoding.toUint8Array(encoder),
+		entries: kept.map((e) => ({ clientId: e.clientId, removed: e.json === 'null' }))
+	};
 }

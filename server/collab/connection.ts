@@ -44,7 +44,10 @@ export class Connection {
 
 type RawSocketHolder = { _socket?: { cork(): void; uncork(): void } };
 
-export function encodeMessage(type: number, write: (encoder: encoding.Encoder) => void): Uint8Array {
+export function encodeMessage(
+	type: number,
+	write: (encoder: encoding.Encoder) => void
+): Uint8Array {
 	const encoder = encoding.createEncoder();
 	encoding.writeVarUint(encoder, type);
 	write(encoder);
@@ -68,7 +71,10 @@ export function encodeSyncStep2(update: Uint8Array): Uint8Array {
 	return encoding.toUint8Array(encoder);
 }
 
-export function encodeAwarenessMessage(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
+export function encodeAwarenessMessage(
+	awareness: awarenessProtocol.Awareness,
+	clients: number[]
+): Uint8Array {
 	const encoder = encoding.createEncoder();
 	encoding.writeVarUint(encoder, MessageType.awareness);
 	encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));

@@ -6,7 +6,11 @@ import { CloseCode } from '../../src/lib/collab/protocol';
 import { releaseDatabaseMemory, type Db } from '../../src/lib/server/db';
 import type { CollabHub } from '../../src/lib/server/runtime';
 import { COLLAB_DEFAULTS, type CollabSettings, type Config } from '../../src/lib/server/config';
-import { authenticateUpgrade, documentIdFromPath, type ConnectionContext } from './authenticate-upgrade';
+import {
+	authenticateUpgrade,
+	documentIdFromPath,
+	type ConnectionContext
+} from './authenticate-upgrade';
 import { Room, type RoomOptions } from './room';
 import { releaseMemory } from './release-memory';
 import { JournalWriter } from './journal-writer';
@@ -27,7 +31,14 @@ export function collabOptionsFromConfig(config: Config): Partial<CollabOptions> 
 	};
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = {
+	400: 'Bad Request',
+	401: 'Unauthorized',
+	403: 'Forbidden',
+	404: 'Not Found',
+	500: 'Internal Server Error',
+	503: 'Service Unavailable'
+};
 
 export class CollabServer implements CollabHub {
 	readonly rooms = new Map<string, Room>();
@@ -49,7 +60,10 @@ export class CollabServer implements CollabHub {
 		// Checked often, but each connection is pinged once per interval counted from its own
 		// arrival: pinging everyone at the same instant made a burst of hundreds of frames (and
 		// as many pongs) that delayed the typing around it.
-		this.pingTimer = setInterval(() => this.pingDue(), Math.min(1_000, this.options.pingIntervalMs));
+		this.pingTimer = setInterval(
+			() => this.pingDue(),
+			Math.min(1_000, this.options.pingIntervalMs)
+		);
 		this.pingTimer.unref();
 	}
 
@@ -97,7 +111,14 @@ export class CollabServer implements CollabHub {
 				continue;
 			}
 			if (!room) {
-				room = new Room(documentId, this.db, this.writer, this.roomOptions(), (r) => this.forget(r), this.log);
+				room = new Room(
+					documentId,
+					this.db,
+					this.writer,
+					this.roomOptions(),
+					(r) => this.forget(r),
+					this.log
+				);
 				this.rooms.set(documentId, room);
 			}
 			try {
@@ -122,7 +143,8 @@ export class CollabServer implements CollabHub {
 		// Once the whole server has stayed without documents for a moment (not after each
 		// unload: a full GC costs milliseconds, and V8 only shrinks its heap once allocation
 		// has calmed down). Re-armed by every unload, so a burst of unloads releases once.
-		if (this.rooms.size === 0 && !this.closing) this.scheduleRelease(this.options.releaseMemoryDelayMs, 1);
+		if (this.rooms.size === 0 && !this.closing)
+			this.scheduleRelease(this.options.releaseMemoryDelayMs, 1);
 	}
 
 	/**
@@ -144,16 +166,28 @@ export class CollabServer implements CollabHub {
 	}
 
 	closeUserConnections(documentId: string, userId: string, code: number, reason: string): number {
-		return this.rooms.get(documentId)?.closeWhere((c) => c.context.user.id === userId, code, reason) ?? 0;
+		return (
+			this.rooms.get(documentId)?.closeWhere((c) => c.context.user.id === userId, code, reason) ?? 0
+		);
 	}
 
-	closeOrganisationConnections(documentId: string, organisationId: string, code: number, reason: string): number {
-		return this.rooms.get(documentId)?.closeWhere((c) => c.context.user.organisationId === organisationId, code, reason) ?? 0;
+	closeOrganisationConnections(
+		documentId: string,
+		organisationId: string,
+		code: number,
+		reason: string
+	): number {
+		return (
+			this.rooms
+				.get(documentId)
+				?.closeWhere((c) => c.context.user.organisationId === organisationId, code, reason) ?? 0
+		);
 	}
 
 	closeSessionConnections(sessionId: string, code: number, reason: string): number {
 		let count = 0;
-		for (const room of this.rooms.values()) count += room.closeWhere((c) => c.context.sessionId === sessionId, code, reason);
+		for (const room of this.rooms.values())
+			count += room.closeWhere((c) => c.context.sessionId === sessionId, code, reason);
 		return count;
 	}
 
@@ -180,7 +214,8 @@ export class CollabServer implements CollabHub {
 			if (this.releaseTimer) clearTimeout(this.releaseTimer);
 			const rooms = [...this.rooms.values()];
 			await Promise.all(rooms.map((room) => room.journal.flush().catch(() => {})));
-			for (const room of rooms) room.closeWhere(() => true, CloseCode.serverRestarting, 'server restarting');
+			for (const room of rooms)
+				room.closeWhere(() => true, CloseCode.serverRestarting, 'server restarting');
 			await Promise.all(rooms.map((room) => room.unload()));
 			await this.writer.flushTouches();
 			for (const ws of this.wss.clients) ws.terminate();

@@ -4,7 +4,12 @@
 // the benchmark's fan-out latency tail; measured both ways, committing after each read beat
 // committing once per event-loop turn (sends no longer wait for every socket of the turn).
 import type { Db } from '../../src/lib/server/db';
-import { appendJournal, appendJournalNow, touchDocuments, type JournalAppend } from '../../src/lib/server/documents/journal';
+import {
+	appendJournal,
+	appendJournalNow,
+	touchDocuments,
+	type JournalAppend
+} from '../../src/lib/server/documents/journal';
 
 /** What the writer needs from a loaded document (implemented by Room). */
 export interface JournalSource {
@@ -54,7 +59,12 @@ export class JournalWriter {
 		}
 		this.waiting.clear();
 		try {
-			if ((await this.store(batches.map(([, batch]) => batch), now)) === true) {
+			if (
+				(await this.store(
+					batches.map(([, batch]) => batch),
+					now
+				)) === true
+			) {
 				for (const [source, batch] of batches) this.stored(source, batch);
 				return;
 			}

@@ -18,7 +18,9 @@ export class MessageReceiver {
 		if (this.room.journal.failed) return;
 		try {
 			if (!isBinary) throw new Error('text frame');
-			const decoder = decoding.createDecoder(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+			const decoder = decoding.createDecoder(
+				new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+			);
 			const type = decoding.readVarUint(decoder);
 			switch (type) {
 				case MessageType.sync:
@@ -37,7 +39,9 @@ export class MessageReceiver {
 			}
 		} catch (error) {
 			// One bad frame closes its own connection, never the process or the room.
-			this.log(`collab: malformed frame on ${this.room.documentId} from ${connection.context.user.id}: ${(error as Error).message}`);
+			this.log(
+				`collab: malformed frame on ${this.room.documentId} from ${connection.context.user.id}: ${(error as Error).message}`
+			);
 			this.room.disconnect(connection, CloseCode.malformedMessage, 'malformed message');
 		}
 	}
@@ -49,13 +53,16 @@ export class MessageReceiver {
 			return;
 		}
 		this.room.integrate();
-		if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate) throw new Error(`unknown sync message ${syncType}`);
+		if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate)
+			throw new Error(`unknown sync message ${syncType}`);
 		const update = decoding.readVarUint8Array(decoder);
 		if (!connection.context.canEdit) {
 			// A reader's client answers our sync step 1 with what it holds (at least the delete
 			// set): that is not an edit. Only content the server lacks is refused.
 			if (bringsSomethingNew(this.room.doc, update)) {
-				connection.send(encodeMessage(MessageType.auth, (e) => authProtocol.writePermissionDenied(e, 'read-only')));
+				connection.send(
+					encodeMessage(MessageType.auth, (e) => authProtocol.writePermissionDenied(e, 'read-only'))
+				);
 			}
 			return;
 		}

@@ -12,7 +12,9 @@ export class Presence {
 	private readonly changed = new Set<number>();
 	private scheduled = false;
 
-	constructor(private readonly room: Pick<Room, 'awareness' | 'connections' | 'destroyed' | 'broadcast'>) {
+	constructor(
+		private readonly room: Pick<Room, 'awareness' | 'connections' | 'destroyed' | 'broadcast'>
+	) {
 		room.awareness.on('update', this.onUpdate);
 	}
 
@@ -22,23 +24,31 @@ export class Presence {
 	}
 
 	receive(connection: Connection, update: Uint8Array): void {
-		const stamped = stampAwarenessUpdate(update, connection.identity, (clientId) => this.isOwnedByAnother(clientId, connection));
+		const stamped = stampAwarenessUpdate(update, connection.identity, (clientId) =>
+			this.isOwnedByAnother(clientId, connection)
+		);
 		if (!stamped) return;
-		for (const entry of stamped.entries) if (!entry.removed) connection.clientIds.add(entry.clientId);
+		for (const entry of stamped.entries)
+			if (!entry.removed) connection.clientIds.add(entry.clientId);
 		awarenessProtocol.applyAwarenessUpdate(this.room.awareness, stamped.update, connection);
 	}
 
 	/** A connection left: the presence it spoke for goes with it. */
 	remove(connection: Connection): void {
-		if (connection.clientIds.size) awarenessProtocol.removeAwarenessStates(this.room.awareness, [...connection.clientIds], null);
+		if (connection.clientIds.size)
+			awarenessProtocol.removeAwarenessStates(this.room.awareness, [...connection.clientIds], null);
 	}
 
 	private isOwnedByAnother(clientId: number, connection: Connection): boolean {
-		for (const other of this.room.connections) if (other !== connection && other.clientIds.has(clientId)) return true;
+		for (const other of this.room.connections)
+			if (other !== connection && other.clientIds.has(clientId)) return true;
 		return false;
 	}
 
-	private readonly onUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
+	private readonly onUpdate = (
+		{ added, updated, removed }: AwarenessChange,
+		origin: unknown
+	): void => {
 		if (origin instanceof Connection) {
 			for (const id of added) origin.clientIds.add(id);
 			for (const id of removed) origin.clientIds.delete(id);

@@ -4,7 +4,13 @@
 import * as Y from 'yjs';
 import { CloseCode } from '../../src/lib/collab/protocol';
 import type { Db } from '../../src/lib/server/db';
-import { journalEntry, saveSnapshot, type JournalAppend, type JournalEntry, type StoredState } from '../../src/lib/server/documents/journal';
+import {
+	journalEntry,
+	saveSnapshot,
+	type JournalAppend,
+	type JournalEntry,
+	type StoredState
+} from '../../src/lib/server/documents/journal';
 import { Connection } from './connection';
 import type { JournalSource, JournalWriter } from './journal-writer';
 import type { Room, RoomOptions } from './room';
@@ -20,7 +26,10 @@ export interface PendingUpdate {
 }
 
 /** What the journal needs from its room. */
-export type JournalRoom = Pick<Room, 'documentId' | 'doc' | 'integrate' | 'afterStored' | 'closeWhere' | 'destroy'>;
+export type JournalRoom = Pick<
+	Room,
+	'documentId' | 'doc' | 'integrate' | 'afterStored' | 'closeWhere' | 'destroy'
+>;
 
 export class RoomJournal implements JournalSource {
 	/** Highest journal sequence number handed to the writer, and highest one known stored. */
@@ -60,7 +69,11 @@ export class RoomJournal implements JournalSource {
 	/** The document's 'update' listener: every change, in order, whoever made it. */
 	readonly record = (update: Uint8Array, origin: unknown): void => {
 		const connection = origin instanceof Connection ? origin : null;
-		this.pending.push({ userId: connection?.context.user.id ?? null, data: update, origin: connection });
+		this.pending.push({
+			userId: connection?.context.user.id ?? null,
+			data: update,
+			origin: connection
+		});
 		this.writer.request(this);
 	};
 
@@ -70,10 +83,15 @@ export class RoomJournal implements JournalSource {
 		this.pending = [];
 		// One journal row per run of consecutive updates by the same author (journalEntry).
 		const entries: JournalEntry[] = [];
-		for (let start = 0; start < batch.length; ) {
+		for (let start = 0; start < batch.length;) {
 			let end = start + 1;
 			while (end < batch.length && batch[end].userId === batch[start].userId) end++;
-			entries.push(journalEntry(batch[start].userId, batch.slice(start, end).map((item) => item.data)));
+			entries.push(
+				journalEntry(
+					batch[start].userId,
+					batch.slice(start, end).map((item) => item.data)
+				)
+			);
 			start = end;
 		}
 		this.inFlightRows = entries.length;
@@ -94,8 +112,13 @@ export class RoomJournal implements JournalSource {
 			return;
 		}
 		for (const callback of this.afterFlush.splice(0)) callback();
-		if (this.updatesSinceSnapshot >= this.options.compactEvery && Date.now() - this.lastCompactionAt >= this.options.compactMinIntervalMs) {
-			this.compact().catch((error: Error) => this.log(`collab: compaction of ${this.room.documentId} failed: ${error.message}`));
+		if (
+			this.updatesSinceSnapshot >= this.options.compactEvery &&
+			Date.now() - this.lastCompactionAt >= this.options.compactMinIntervalMs
+		) {
+			this.compact().catch((error: Error) =>
+				this.log(`collab: compaction of ${this.room.documentId} failed: ${error.message}`)
+			);
 		}
 	}
 

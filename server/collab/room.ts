@@ -25,7 +25,10 @@ import { Presence } from './presence';
 import { RoomJournal, type PendingUpdate } from './room-journal';
 import { SearchRefresh } from './search-refresh';
 
-export type RoomOptions = Pick<CollabSettings, 'compactEvery' | 'compactMinIntervalMs' | 'unloadDelayMs' | 'searchIndexDelayMs'>;
+export type RoomOptions = Pick<
+	CollabSettings,
+	'compactEvery' | 'compactMinIntervalMs' | 'unloadDelayMs' | 'searchIndexDelayMs'
+>;
 
 export class Room {
 	readonly doc = new Y.Doc({ gc: true });
@@ -98,7 +101,13 @@ export class Room {
 		}
 		// Answer only once everything already applied is stored: the reply must not hand out
 		// text a crash could still lose.
-		this.journal.whenFlushed(() => connection.send(encodeMessage(MessageType.sync, (e) => syncProtocol.writeSyncStep2(e, this.doc, stateVector))));
+		this.journal.whenFlushed(() =>
+			connection.send(
+				encodeMessage(MessageType.sync, (e) =>
+					syncProtocol.writeSyncStep2(e, this.doc, stateVector)
+				)
+			)
+		);
 	}
 
 	// ---- connections ------------------------------------------------------------------
@@ -107,12 +116,17 @@ export class Room {
 		this.cancelUnload();
 		const connection = new Connection(ws, context, nextPingAt);
 		this.connections.add(connection);
-		ws.on('message', (data: Buffer, isBinary: boolean) => this.receiver.receive(connection, data, isBinary));
+		ws.on('message', (data: Buffer, isBinary: boolean) =>
+			this.receiver.receive(connection, data, isBinary)
+		);
 		ws.on('close', () => this.leave(connection));
 		ws.on('pong', () => (connection.alive = true));
 		ws.on('error', () => ws.terminate());
 
-		const sendStep1 = () => connection.send(encodeMessage(MessageType.sync, (e) => syncProtocol.writeSyncStep1(e, this.doc)));
+		const sendStep1 = () =>
+			connection.send(
+				encodeMessage(MessageType.sync, (e) => syncProtocol.writeSyncStep1(e, this.doc))
+			);
 		if (this.storedState) {
 			// Our own sync step 1 needs the integrated document; the client's sync does not wait
 			// for it (it is answered from the stored bytes), so it goes out after integration.

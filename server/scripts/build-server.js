@@ -17,9 +17,13 @@ const result = await build({
 	metafile: true,
 	logLevel: 'warning'
 });
-const strays = Object.keys(result.metafile.inputs).filter((input) => input.startsWith('src/') || input.startsWith('server/collab/'));
+const strays = Object.keys(result.metafile.inputs).filter(
+	(input) => input.startsWith('src/') || input.startsWith('server/collab/')
+);
 if (strays.length) {
-	console.error(`build-server: the shell must not bundle server modules (they live in the SvelteKit bundle):\n  ${strays.join('\n  ')}`);
+	console.error(
+		`build-server: the shell must not bundle server modules (they live in the SvelteKit bundle):\n  ${strays.join('\n  ')}`
+	);
 	process.exit(1);
 }
 fs.copyFileSync('src/lib/server/db/checkpoint-worker.js', 'build/server/checkpoint-worker.js');

@@ -4,7 +4,15 @@ import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const SOURCES = ['src', 'server', 'migrations', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'];
+const SOURCES = [
+	'src',
+	'server',
+	'migrations',
+	'static',
+	'svelte.config.js',
+	'vite.config.ts',
+	'package.json'
+];
 const OUTPUTS = ['build/handler.js', 'build-server/index.js'];
 
 /** @param {string} entry @returns {number} */
@@ -13,15 +21,20 @@ function newestMtime(entry) {
 	const stat = fs.statSync(entry);
 	if (!stat.isDirectory()) return stat.mtimeMs;
 	let newest = stat.mtimeMs;
-	for (const child of fs.readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, child)));
+	for (const child of fs.readdirSync(entry))
+		newest = Math.max(newest, newestMtime(path.join(entry, child)));
 	return newest;
 }
 
 export function ensureBuild() {
-	const builtAt = Math.min(...OUTPUTS.map((file) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0)));
+	const builtAt = Math.min(
+		...OUTPUTS.map((file) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0))
+	);
 	const changedAt = Math.max(...SOURCES.map(newestMtime));
 	if (builtAt > changedAt) return;
-	console.log(builtAt ? 'Sources modifiées : reconstruction…' : 'Première construction de l’application…');
+	console.log(
+		builtAt ? 'Sources modifiées : reconstruction…' : 'Première construction de l’application…'
+	);
 	execSync('npm run build --silent', { stdio: 'inherit' });
 }
 

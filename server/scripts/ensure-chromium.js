@@ -3,7 +3,11 @@
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 
-export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+export const CHROMIUM_CANDIDATES = [
+	'/usr/bin/chromium',
+	'/usr/bin/chromium-browser',
+	'/usr/bin/google-chrome'
+];
 
 export function findChromium() {
 	if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
@@ -16,9 +20,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 	const sudo = isRoot ? '' : 'sudo ';
 	console.log('Chromium est absent : installation du paquet Debian « chromium »…');
 	try {
-		execSync(`${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium`, { stdio: 'inherit' });
+		execSync(
+			`${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium`,
+			{ stdio: 'inherit' }
+		);
 	} catch {
-		console.error('Impossible d’installer Chromium. Installez le paquet « chromium » ou indiquez son chemin dans CHROMIUM_PATH.');
+		console.error(
+			'Impossible d’installer Chromium. Installez le paquet « chromium » ou indiquez son chemin dans CHROMIUM_PATH.'
+		);
 		process.exit(1);
 	}
 	if (!findChromium()) process.exit(1);

@@ -4,7 +4,11 @@ import { ensureBuild } from './ensure-build.js';
 
 ensureBuild();
 try {
-	execFileSync(process.execPath, ['--enable-source-maps', 'build-server/index.js', process.argv[2] ?? 'migrate'], { stdio: 'inherit' });
+	execFileSync(
+		process.execPath,
+		['--enable-source-maps', 'build-server/index.js', process.argv[2] ?? 'migrate'],
+		{ stdio: 'inherit' }
+	);
 } catch (error) {
 	process.exit(/** @type {{ status?: number }} */ (error).status ?? 1);
 }

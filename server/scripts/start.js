@@ -5,6 +5,18 @@ import { spawn } from 'node:child_process';
 import { ensureBuild } from './ensure-build.js';
 
 ensureBuild();
-const child = spawn(process.execPath, ['--expose-gc', '--enable-source-maps', 'build-server/index.js', 'serve', '--demo', ...process.argv.slice(2)], { stdio: 'inherit' });
-for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.on(signal, () => child.kill(signal));
+const child = spawn(
+	process.execPath,
+	[
+		'--expose-gc',
+		'--enable-source-maps',
+		'build-server/index.js',
+		'serve',
+		'--demo',
+		...process.argv.slice(2)
+	],
+	{ stdio: 'inherit' }
+);
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM']))
+	process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

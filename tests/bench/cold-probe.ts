@@ -22,7 +22,10 @@ for (let i = 0; i < 3; i++) {
 	const client = connect(server, documentId, token);
 	const marks: { open?: number; applyStart?: number; applied?: number } = {};
 	let bytes = 0;
-	client.provider.on('status', (e) => e.status === 'connected' && (marks.open ??= performance.now() - start));
+	client.provider.on(
+		'status',
+		(e) => e.status === 'connected' && (marks.open ??= performance.now() - start)
+	);
 	client.doc.on('beforeTransaction', () => (marks.applyStart ??= performance.now() - start));
 	client.doc.on('afterTransaction', () => (marks.applied ??= performance.now() - start));
 	// The provider creates its socket (again on reconnection): count the bytes of each one.
@@ -31,14 +34,19 @@ for (let i = 0; i < 3; i++) {
 		const ws = client.provider.ws;
 		if (ws && !hooked.has(ws)) {
 			hooked.add(ws);
-			ws.addEventListener('message', (m: MessageEvent<ArrayBuffer>) => (bytes += m.data.byteLength));
+			ws.addEventListener(
+				'message',
+				(m: MessageEvent<ArrayBuffer>) => (bytes += m.data.byteLength)
+			);
 		}
 	}, 0);
 	await client.synced;
 	clearInterval(hook);
 	const total = performance.now() - start;
 	const state = Y.encodeStateAsUpdate(client.doc);
-	log(`socket open ${marks.open?.toFixed(1)} ms, first update applied from ${marks.applyStart?.toFixed(1)} to ${marks.applied?.toFixed(1)} ms, synced ${total.toFixed(1)} ms; ${bytes} bytes received, ${Y.decodeUpdate(state).structs.length} structs, text ok ${client.doc.getText('t').toString() === finalText}`);
+	log(
+		`socket open ${marks.open?.toFixed(1)} ms, first update applied from ${marks.applyStart?.toFixed(1)} to ${marks.applied?.toFixed(1)} ms, synced ${total.toFixed(1)} ms; ${bytes} bytes received, ${Y.decodeUpdate(state).structs.length} structs, text ok ${client.doc.getText('t').toString() === finalText}`
+	);
 	client.close();
 }
 await stop(server);

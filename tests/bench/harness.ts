@@ -12,8 +12,26 @@ import { webSocketWithCookie } from '../helpers/ws';
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const QUICK = process.argv.includes('--quick');
 export const P = QUICK
-	? { rounds: 1, traceTxns: 20_000, fanDocs: 5, fanClients: 4, fanSeconds: 3, idleWaitMs: 3_000, connections: 200, coldSamples: 1 }
-	: { rounds: 4, traceTxns: Infinity, fanDocs: 50, fanClients: 10, fanSeconds: 15, idleWaitMs: 30_000, connections: 2_000, coldSamples: 3 };
+	? {
+			rounds: 1,
+			traceTxns: 20_000,
+			fanDocs: 5,
+			fanClients: 4,
+			fanSeconds: 3,
+			idleWaitMs: 3_000,
+			connections: 200,
+			coldSamples: 1
+		}
+	: {
+			rounds: 4,
+			traceTxns: Infinity,
+			fanDocs: 50,
+			fanClients: 10,
+			fanSeconds: 15,
+			idleWaitMs: 30_000,
+			connections: 2_000,
+			coldSamples: 3
+		};
 export const log = (...args: unknown[]): void => console.error(...args);
 // Thousands of clients in one process each add an exit listener (y-websocket); that is expected here.
 process.setMaxListeners(0);
@@ -55,17 +73,34 @@ export function rssOf(pid: number | undefined): number {
 	return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
 }
 
-export async function startOurs(databaseFile: string, nodeArgs: string[] = []): Promise<BenchServer> {
+export async function startOurs(
+	databaseFile: string,
+	nodeArgs: string[] = []
+): Promise<BenchServer> {
 	const port = await freePort();
 	// BENCH_PROFILE=dir writes a CPU profile of our server (to see where the time goes).
 	// BENCH_TRACE_GC=1 prints our server's garbage collections (pauses) on the console.
-	const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+	const profile = process.env.BENCH_PROFILE
+		? ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+		: [];
 	const traceGc = process.env.BENCH_TRACE_GC ? ['--trace-gc'] : [];
-	const child = spawn(process.execPath, [...profile, ...traceGc, ...nodeArgs, ...OUR_SERVER_COMMAND], {
-		cwd: ROOT,
-		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseFile, SEED_DEMO: 'false', LOG_LEVEL: 'silent', COLLAB_UNLOAD_DELAY_MS: '2000' },
-		stdio: ['ignore', traceGc.length ? 'inherit' : 'ignore', 'inherit']
-	});
+	const child = spawn(
+		process.execPath,
+		[...profile, ...traceGc, ...nodeArgs, ...OUR_SERVER_COMMAND],
+		{
+			cwd: ROOT,
+			env: {
+				...process.env,
+				PORT: String(port),
+				HOST: '127.0.0.1',
+				DATABASE_URL: databaseFile,
+				SEED_DEMO: 'false',
+				LOG_LEVEL: 'silent',
+				COLLAB_UNLOAD_DELAY_MS: '2000'
+			},
+			stdio: ['ignore', traceGc.length ? 'inherit' : 'ignore', 'inherit']
+		}
+	);
 	await waitHttp(port, '/healthz');
 	return { name: 'ours', child, port, url: `ws://127.0.0.1:${port}/collab` };
 }
@@ -74,13 +109,23 @@ export async function startReference(): Promise<BenchServer> {
 	const port = await freePort();
 	// BENCH_PROFILE_REFERENCE=dir profiles the reference (a profile is written on a clean exit only).
 	const profile = process.env.BENCH_PROFILE_REFERENCE
-		? ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${process.env.BENCH_PROFILE_REFERENCE}`, '--import', 'data:text/javascript,process.on("SIGTERM",()=>process.exit(0))']
+		? [
+				'--cpu-prof',
+				'--cpu-prof-interval=100',
+				`--cpu-prof-dir=${process.env.BENCH_PROFILE_REFERENCE}`,
+				'--import',
+				'data:text/javascript,process.on("SIGTERM",()=>process.exit(0))'
+			]
 		: [];
-	const child = spawn(process.execPath, [...profile, 'node_modules/@y/websocket-server/src/server.js'], {
-		cwd: ROOT,
-		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
-		stdio: ['ignore', 'ignore', 'inherit']
-	});
+	const child = spawn(
+		process.execPath,
+		[...profile, 'node_modules/@y/websocket-server/src/server.js'],
+		{
+			cwd: ROOT,
+			env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
+			stdio: ['ignore', 'ignore', 'inherit']
+		}
+	);
 	await waitHttp(port, '/');
 	return { name: 'reference', child, port, url: `ws://127.0.0.1:${port}` };
 }
@@ -103,8 +148,13 @@ export interface BenchClient {
 /** A genuine y-websocket client; the reference has no authentication, so it gets no cookie. */
 export function connect(server: BenchServer, room: string, token: string): BenchClient {
 	const doc = new Y.Doc();
-	const WebSocketPolyfill = webSocketWithCookie(server.name === 'ours' ? token : null) as unknown as typeof globalThis.WebSocket;
-	const provider = new WebsocketProvider(server.url, room, doc, { WebSocketPolyfill, disableBc: true });
+	const WebSocketPolyfill = webSocketWithCookie(
+		server.name === 'ours' ? token : null
+	) as unknown as typeof globalThis.WebSocket;
+	const provider = new WebsocketProvider(server.url, room, doc, {
+		WebSocketPolyfill,
+		disableBc: true
+	});
 	const synced = new Promise<void>((resolve) => provider.once('sync', () => resolve()));
 	return {
 		doc,
@@ -123,7 +173,9 @@ export function connect(server: BenchServer, room: string, token: string): Bench
 export function expectedText(trace: EditingTrace, count: number): string {
 	if (count >= trace.txns.length) return trace.endContent;
 	let text = trace.startContent;
-	for (let i = 0; i < count; i++) for (const [pos, del, ins] of trace.txns[i].patches) text = text.slice(0, pos) + ins + text.slice(pos + del);
+	for (let i = 0; i < count; i++)
+		for (const [pos, del, ins] of trace.txns[i].patches)
+			text = text.slice(0, pos) + ins + text.slice(pos + del);
 	return text;
 }
 
@@ -134,7 +186,14 @@ export interface ReplayResult {
 }
 
 /** 1. One writer replays the trace, one observer: edits/s until the observer holds the final text. */
-export async function traceReplay(server: BenchServer, room: string, token: string, trace: EditingTrace, count: number, finalText: string): Promise<ReplayResult> {
+export async function traceReplay(
+	server: BenchServer,
+	room: string,
+	token: string,
+	trace: EditingTrace,
+	count: number,
+	finalText: string
+): Promise<ReplayResult> {
 	const writer = connect(server, room, token);
 	const observer = connect(server, room, token);
 	await Promise.all([writer.synced, observer.synced]);
@@ -163,7 +222,9 @@ export async function traceReplay(server: BenchServer, room: string, token: stri
 }
 
 export function percentile(sorted: number[], p: number): number {
-	return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
+	return sorted.length
+		? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+		: NaN;
 }
 
 export interface FanoutResult {
@@ -181,14 +242,19 @@ export interface FanoutResult {
 }
 
 /** 2. D documents × C clients, one writer per document typing 5 characters a second. */
-export async function typingFanout(server: BenchServer, rooms: string[], tokens: string[]): Promise<FanoutResult> {
+export async function typingFanout(
+	server: BenchServer,
+	rooms: string[],
+	tokens: string[]
+): Promise<FanoutResult> {
 	const latencies: number[] = [];
 	const slow: [number, number][] = [];
 	let startedAt = 0;
 	const groups: BenchClient[][] = [];
 	for (let d = 0; d < P.fanDocs; d++) {
 		const clients: BenchClient[] = [];
-		for (let c = 0; c < P.fanClients; c++) clients.push(connect(server, rooms[d % rooms.length], tokens[c % tokens.length]));
+		for (let c = 0; c < P.fanClients; c++)
+			clients.push(connect(server, rooms[d % rooms.length], tokens[c % tokens.length]));
 		groups.push(clients);
 	}
 	await Promise.all(groups.flat().map((c) => c.synced));
@@ -223,15 +289,31 @@ export async function typingFanout(server: BenchServer, rooms: string[], tokens:
 	await sleep((P.fanSeconds * 1000) / 2);
 	timers.forEach(clearInterval);
 	await sleep(1000);
-	const converged = groups.every((clients) => clients.every((c) => c.doc.getText('t').toString() === clients[0].doc.getText('t').toString()));
+	const converged = groups.every((clients) =>
+		clients.every((c) => c.doc.getText('t').toString() === clients[0].doc.getText('t').toString())
+	);
 	for (const c of groups.flat()) c.close();
 	latencies.sort((a, b) => a - b);
 	const expected = sentAt.reduce((n, s) => n + s.length, 0) * (P.fanClients - 1);
-	return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN, received: latencies.length, expected, converged, rssUnderLoad, slow };
+	return {
+		p50: percentile(latencies, 50),
+		p95: percentile(latencies, 95),
+		p99: percentile(latencies, 99),
+		max: latencies.at(-1) ?? NaN,
+		received: latencies.length,
+		expected,
+		converged,
+		rssUnderLoad,
+		slow
+	};
 }
 
 /** 5. Memory per idle connection with N connections open. */
-export async function idleConnections(server: BenchServer, rooms: string[], tokens: string[]): Promise<{ bytesPerConnection: number; before: number; after: number }> {
+export async function idleConnections(
+	server: BenchServer,
+	rooms: string[],
+	tokens: string[]
+): Promise<{ bytesPerConnection: number; before: number; after: number }> {
 	const before = rssOf(server.child.pid);
 	const clients: BenchClient[] = [];
 	for (let i = 0; i < P.connections; i++) {

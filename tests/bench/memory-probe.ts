@@ -3,11 +3,24 @@
 // `node --import tsx tests/bench/memory-probe.ts [--quick] [node args for our server…]`
 import fs from 'node:fs';
 import { loadTrace } from '../helpers/traces';
-import { P, expectedText, log, rssOf, sleep, startOurs, stop, traceReplay, typingFanout } from './harness';
+import {
+	P,
+	expectedText,
+	log,
+	rssOf,
+	sleep,
+	startOurs,
+	stop,
+	traceReplay,
+	typingFanout
+} from './harness';
 import { setupDatabase } from './setup';
 
 const setup = await setupDatabase(2 + P.fanDocs, 8);
-const server = await startOurs(setup.databaseFile, process.argv.slice(2).filter((a) => a.startsWith('--') && a !== '--quick'));
+const server = await startOurs(
+	setup.databaseFile,
+	process.argv.slice(2).filter((a) => a.startsWith('--') && a !== '--quick')
+);
 const pid = server.child.pid!;
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
 const idle = rssOf(pid);
@@ -16,8 +29,17 @@ log(smapsSummary(pid));
 const trace = loadTrace('automerge-paper');
 const count = Math.min(P.traceTxns, trace.txns.length);
 const cpuBefore = cpuSeconds(pid);
-const replay = await traceReplay(server, setup.documentIds[0], setup.tokens[0], trace, count, expectedText(trace, count));
-log(`after replay ${mb(rssOf(pid))} (${Math.round(replay.editsPerSecond)} edits/s, server CPU ${(cpuSeconds(pid) - cpuBefore).toFixed(2)} s)`);
+const replay = await traceReplay(
+	server,
+	setup.documentIds[0],
+	setup.tokens[0],
+	trace,
+	count,
+	expectedText(trace, count)
+);
+log(
+	`after replay ${mb(rssOf(pid))} (${Math.round(replay.editsPerSecond)} edits/s, server CPU ${(cpuSeconds(pid) - cpuBefore).toFixed(2)} s)`
+);
 await sleep(5000);
 log(`replay + 5 s ${mb(rssOf(pid))}`);
 log(smapsSummary(pid));
@@ -46,8 +68,20 @@ function smapsSummary(pid: number): string {
 		const header = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
 		if (header) {
 			const size = (parseInt(header[2], 16) - parseInt(header[1], 16)) / 1024;
-			const name = header[3] || (size === 65536 || size === 131072 ? 'anon 64 MB (malloc arena)' : size >= 256 && size % 256 === 0 ? 'anon 256 KB-multiple (V8 pages)' : 'anon other');
-			current = name.startsWith('/') ? (name.includes('.node') ? 'native addons' : name.endsWith('sqlite-shm') || name.endsWith('sqlite') ? 'sqlite files' : 'other files') : name;
+			const name =
+				header[3] ||
+				(size === 65536 || size === 131072
+					? 'anon 64 MB (malloc arena)'
+					: size >= 256 && size % 256 === 0
+						? 'anon 256 KB-multiple (V8 pages)'
+						: 'anon other');
+			current = name.startsWith('/')
+				? name.includes('.node')
+					? 'native addons'
+					: name.endsWith('sqlite-shm') || name.endsWith('sqlite')
+						? 'sqlite files'
+						: 'other files'
+				: name;
 			continue;
 		}
 		const rss = /^Rss:\s+(\d+) kB/.exec(line);

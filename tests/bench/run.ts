@@ -66,7 +66,10 @@ async function main(): Promise<void> {
 	const count = Math.min(P.traceTxns, trace.txns.length);
 	const finalText = expectedText(trace, count);
 
-	const results: Record<ServerName, { replay: ReplayResult[]; fanout: FanoutResult[] }> = { ours: { replay: [], fanout: [] }, reference: { replay: [], fanout: [] } };
+	const results: Record<ServerName, { replay: ReplayResult[]; fanout: FanoutResult[] }> = {
+		ours: { replay: [], fanout: [] },
+		reference: { replay: [], fanout: [] }
+	};
 	let ours = await startOurs(databaseFile);
 	const reference = await startReference();
 	const idle = { ours: rssOf(ours.child.pid), reference: rssOf(reference.child.pid) };
@@ -76,7 +79,11 @@ async function main(): Promise<void> {
 	const connRooms = take(20);
 	const connections = {
 		ours: await idleConnections(ours, connRooms, tokens),
-		reference: await idleConnections(reference, connRooms.map((r) => `conn-${r}`), tokens)
+		reference: await idleConnections(
+			reference,
+			connRooms.map((r) => `conn-${r}`),
+			tokens
+		)
 	};
 	const replayRooms = take(P.rounds);
 
@@ -97,7 +104,9 @@ async function main(): Promise<void> {
 			await settle();
 			const fanout = await typingFanout(server, rooms, tokens);
 			results[server.name].fanout.push(fanout);
-			log(`  p50 ${fanout.p50.toFixed(1)} ms, p99 ${fanout.p99.toFixed(1)} ms, max ${fanout.max.toFixed(1)} ms`);
+			log(
+				`  p50 ${fanout.p50.toFixed(1)} ms, p99 ${fanout.p99.toFixed(1)} ms, max ${fanout.max.toFixed(1)} ms`
+			);
 		}
 	}
 
@@ -143,12 +152,15 @@ async function main(): Promise<void> {
 	};
 	printTable(summary);
 	const machine = `${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-	console.log(JSON.stringify({ quick: QUICK, machine, params: { ...P, traceTxns: count }, summary }));
+	console.log(
+		JSON.stringify({ quick: QUICK, machine, params: { ...P, traceTxns: count }, summary })
+	);
 }
 
 function printTable(s: Summary): void {
 	const fmt = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '—');
-	const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b ? `${(a / b).toFixed(2)}×` : '—');
+	const ratio = (a: number, b: number) =>
+		Number.isFinite(a) && Number.isFinite(b) && b ? `${(a / b).toFixed(2)}×` : '—';
 	const rows: [string, Exclude<keyof Figures, 'noUpdateLost'>, number][] = [
 		['Trace replay (edits/s, higher is better)', 'replayEditsPerSecond', 0],
 		['Fan-out latency p50 (ms)', 'fanoutP50', 1],
@@ -160,10 +172,33 @@ function printTable(s: Summary): void {
 		['RSS after clients left (MB)', 'rssAfterLeaveMB', 1],
 		['Memory per idle connection (KB)', 'kbPerIdleConnection', 1]
 	];
-	const lines = [['figure', 'ours', 'reference', 'ours/reference'], ...rows.map(([label, key, d]) => [label, fmt(s.ours[key], d), fmt(s.reference[key], d), ratio(s.ours[key], s.reference[key])])];
-	lines.push(['Cold open of the trace document (ms)', fmt(s.ours.coldOpenMs, 1), 'n/a (no storage)', '']);
-	lines.push(['No update lost (fan-out)', String(s.ours.noUpdateLost), String(s.reference.noUpdateLost), '']);
-	lines.push(['Stored document equals the trace after restart', String(s.ours.storedEqualsTrace), 'n/a', '']);
+	const lines = [
+		['figure', 'ours', 'reference', 'ours/reference'],
+		...rows.map(([label, key, d]) => [
+			label,
+			fmt(s.ours[key], d),
+			fmt(s.reference[key], d),
+			ratio(s.ours[key], s.reference[key])
+		])
+	];
+	lines.push([
+		'Cold open of the trace document (ms)',
+		fmt(s.ours.coldOpenMs, 1),
+		'n/a (no storage)',
+		''
+	]);
+	lines.push([
+		'No update lost (fan-out)',
+		String(s.ours.noUpdateLost),
+		String(s.reference.noUpdateLost),
+		''
+	]);
+	lines.push([
+		'Stored document equals the trace after restart',
+		String(s.ours.storedEqualsTrace),
+		'n/a',
+		''
+	]);
 	const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
 	for (const [i, line] of lines.entries()) {
 		console.log(`| ${line.map((c, j) => c.padEnd(widths[j])).join(' | ')} |`);

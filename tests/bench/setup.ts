@@ -23,10 +23,15 @@ export async function setupDatabase(documents: number, sessions: number): Promis
 	try {
 		await migrateToLatest(db);
 		const territory = await buildTerritory(db);
-		const writer = await buildUser(db, territory, territory.epciId, { name: 'Rédacteur de mesure' });
-		const partner = await buildUser(db, territory, territory.communeId, { name: 'Co-pilote de mesure' });
+		const writer = await buildUser(db, territory, territory.epciId, {
+			name: 'Rédacteur de mesure'
+		});
+		const partner = await buildUser(db, territory, territory.communeId, {
+			name: 'Co-pilote de mesure'
+		});
 		const documentIds: string[] = [];
-		for (let i = 0; i < documents; i++) documentIds.push(await buildDocument(db, writer, [], undefined, partner));
+		for (let i = 0; i < documents; i++)
+			documentIds.push(await buildDocument(db, writer, [], undefined, partner));
 		const tokens = [writer.token, partner.token];
 		for (let i = tokens.length; i < sessions; i++) {
 			const token = generateSessionToken();

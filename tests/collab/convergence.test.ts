@@ -31,10 +31,21 @@ describe('two real y-websocket clients', () => {
 
 		a.doc.getText('t').insert(0, 'EPCI ');
 		b.doc.getText('t').insert(b.doc.getText('t').length, 'Commune.');
-		await waitFor(() => a.doc.getText('t').toString() === b.doc.getText('t').toString() && a.doc.getText('t').length === 'EPCI Texte initial. Commune.'.length, 5000, 'convergence');
+		await waitFor(
+			() =>
+				a.doc.getText('t').toString() === b.doc.getText('t').toString() &&
+				a.doc.getText('t').length === 'EPCI Texte initial. Commune.'.length,
+			5000,
+			'convergence'
+		);
 		expect(a.doc.getText('t').toString()).toBe('EPCI Texte initial. Commune.');
 
-		const rows = await db.selectFrom('document_update').select(['user_id']).where('document_id', '=', documentId).orderBy('seq').execute();
+		const rows = await db
+			.selectFrom('document_update')
+			.select(['user_id'])
+			.where('document_id', '=', documentId)
+			.orderBy('seq')
+			.execute();
 		expect(new Set(rows.map((r) => r.user_id))).toEqual(new Set([epciUser.id, communeUser.id]));
 
 		expect(await storedText(db, documentId)).toBe('EPCI Texte initial. Commune.');
@@ -44,25 +55,43 @@ describe('two real y-websocket clients', () => {
 		const a = connectProvider(port, documentId, epciUser.token);
 		const b = connectProvider(port, documentId, communeUser.token);
 		await Promise.all([synced(a.provider), synced(b.provider)]);
-		b.provider.awareness.setLocalStateField('user', { name: 'Le Préfet', organisation: 'Préfecture', color: '#000' });
-		await waitFor(() => {
-			const seen = a.provider.awareness.getStates().get(b.doc.clientID) as { user?: { name: string } } | undefined;
-			return seen?.user?.name === 'Thomas Girard';
-		}, 5000, 'stamped presence');
-		const seen = a.provider.awareness.getStates().get(b.doc.clientID) as { user: Record<string, unknown> };
-		expect(seen.user).toMatchObject({ id: communeUser.id, name: 'Thomas Girard', organisation: 'Commune Test', canEdit: true });
+		b.provider.awareness.setLocalStateField('user', {
+			name: 'Le Préfet',
+			organisation: 'Préfecture',
+			color: '#000'
+		});
+		await waitFor(
+			() => {
+				const seen = a.provider.awareness.getStates().get(b.doc.clientID) as
+					{ user?: { name: string } } | undefined;
+				return seen?.user?.name === 'Thomas Girard';
+			},
+			5000,
+			'stamped presence'
+		);
+		const seen = a.provider.awareness.getStates().get(b.doc.clientID) as {
+			user: Record<string, unknown>;
+		};
+		expect(seen.user).toMatchObject({
+			id: communeUser.id,
+			name: 'Thomas Girard',
+			organisation: 'Commune Test',
+			canEdit: true
+		});
 	});
 
 	it('sends presence changes that arrive together as one frame per member', async () => {
 		const watcher = await rawConnect(port, documentId, epciUser.token);
 		const speaker = await rawConnect(port, documentId, communeUser.token);
-		const awarenessFrames = () => watcher.frames.filter((f) => f[0] === MessageType.awareness).map(awarenessClients);
+		const awarenessFrames = () =>
+			watcher.frames.filter((f) => f[0] === MessageType.awareness).map(awarenessClients);
 		await waitFor(() => watcher.frames.length > 0, 5000, 'first frames');
 		const before = awarenessFrames().length;
 		// Two presence entries leave in one TCP write, so the server reads them in the same turn.
 		const socket = (speaker.ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
 		socket.cork();
-		for (const clientId of [7001, 7002]) speaker.ws!.send(awarenessFrame(clientId, { cursor: null }));
+		for (const clientId of [7001, 7002])
+			speaker.ws!.send(awarenessFrame(clientId, { cursor: null }));
 		socket.uncork();
 		await waitFor(() => awarenessFrames().flat().includes(7002), 5000, 'presence of 7002');
 		// A later change, alone in its read: whatever the server sent for the first two arrives

@@ -39,9 +39,13 @@ describe('bad frames close only their own connection', () => {
 
 			const before = healthy.doc.getText('t').toString();
 			healthy.doc.getText('t').insert(0, '+');
-			await waitFor(async () => {
-				return (await storedText(db, documentId)) === `+${before}`;
-			}, 5000, 'healthy update stored');
+			await waitFor(
+				async () => {
+					return (await storedText(db, documentId)) === `+${before}`;
+				},
+				5000,
+				'healthy update stored'
+			);
 			expect(healthy.doc.getText('t').toString()).toBe(`+${before}`);
 		});
 	}
@@ -54,12 +58,24 @@ describe('bad frames close only their own connection', () => {
 	});
 
 	it('a frame above the maximum payload → 1009 (message too big), nothing stored', async () => {
-		const rowsBefore = (await db.selectFrom('document_update').select('seq').where('document_id', '=', documentId).execute()).length;
+		const rowsBefore = (
+			await db
+				.selectFrom('document_update')
+				.select('seq')
+				.where('document_id', '=', documentId)
+				.execute()
+		).length;
 		const { ws } = await rawConnect(port, documentId, editor.token);
 		const closed = closeOf(ws!);
 		ws!.send(new Uint8Array(128 * 1024));
 		expect(await closed).toBe(CloseCode.messageTooBig);
-		const rowsAfter = (await db.selectFrom('document_update').select('seq').where('document_id', '=', documentId).execute()).length;
+		const rowsAfter = (
+			await db
+				.selectFrom('document_update')
+				.select('seq')
+				.where('document_id', '=', documentId)
+				.execute()
+		).length;
 		expect(rowsAfter).toBe(rowsBefore);
 	});
 });

@@ -8,7 +8,15 @@ import type { CollabServer } from '../../server/collab';
 import { MessageType } from '../../src/lib/collab/protocol';
 import { freshDb, storedText } from '../helpers/db';
 import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
-import { connectProvider, nextPermissionDenied, permissionDenials, rawConnect, startCollabServer, synced, waitFor } from '../helpers/collab';
+import {
+	connectProvider,
+	nextPermissionDenied,
+	permissionDenials,
+	rawConnect,
+	startCollabServer,
+	synced,
+	waitFor
+} from '../helpers/collab';
 
 let db: Db;
 let port: number;
@@ -28,12 +36,29 @@ beforeAll(async () => {
 
 /** A document of its own per test, so that one test's edits never explain another's text. */
 function validatedDocument(): Promise<string> {
-	return buildDocument(db, editor, [[reader, 'reader'], [annotator, 'annotator']], 'Version validée.');
+	return buildDocument(
+		db,
+		editor,
+		[
+			[reader, 'reader'],
+			[annotator, 'annotator']
+		],
+		'Version validée.'
+	);
 }
 
 async function journal(documentId: string) {
-	const rows = await db.selectFrom('document_update').select(['seq', 'user_id', 'data']).where('document_id', '=', documentId).orderBy('seq').execute();
-	return rows.map((r) => ({ seq: Number(r.seq), userId: r.user_id, data: Buffer.from(r.data).toString('hex') }));
+	const rows = await db
+		.selectFrom('document_update')
+		.select(['seq', 'user_id', 'data'])
+		.where('document_id', '=', documentId)
+		.orderBy('seq')
+		.execute();
+	return rows.map((r) => ({
+		seq: Number(r.seq),
+		userId: r.user_id,
+		data: Buffer.from(r.data).toString('hex')
+	}));
 }
 
 /** The text the server holds in memory for a loaded document. */
@@ -55,7 +80,8 @@ function textFromFrames(frames: Uint8Array[]): string {
 		const decoder = decoding.createDecoder(frame);
 		if (decoding.readVarUint(decoder) !== MessageType.sync) continue;
 		const syncType = decoding.readVarUint(decoder);
-		if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) Y.applyUpdate(doc, decoding.readVarUint8Array(decoder));
+		if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate)
+			Y.applyUpdate(doc, decoding.readVarUint8Array(decoder));
 	}
 	return doc.getText('t').toString();
 }
@@ -82,10 +108,18 @@ async function expectTypingRefused(user: TestUser, typed: string) {
 	expect(await journal(documentId)).toEqual(journalBefore);
 
 	writer.doc.getText('t').insert('Version validée.'.length, ' Fin.');
-	await waitFor(() => observer.doc.getText('t').toString().endsWith(' Fin.') && refused.doc.getText('t').toString().endsWith(' Fin.'), 5000, 'the rédacteur’s edit reaches everyone');
+	await waitFor(
+		() =>
+			observer.doc.getText('t').toString().endsWith(' Fin.') &&
+			refused.doc.getText('t').toString().endsWith(' Fin.'),
+		5000,
+		'the rédacteur’s edit reaches everyone'
+	);
 	expect(observer.doc.getText('t').toString()).toBe('Version validée. Fin.');
 	expect(await storedText(db, documentId)).toBe('Version validée. Fin.');
-	expect((await journal(documentId)).slice(journalBefore.length).map((r) => r.userId)).toEqual([editor.id]);
+	expect((await journal(documentId)).slice(journalBefore.length).map((r) => r.userId)).toEqual([
+		editor.id
+	]);
 }
 
 describe('a reader', () => {
@@ -98,7 +132,11 @@ describe('a reader', () => {
 
 		const { ws, frames } = await rawConnect(port, documentId, reader.token);
 		ws!.send(syncMessage((e) => syncProtocol.writeSyncStep1(e, new Y.Doc())));
-		await waitFor(() => textFromFrames(frames) === 'Version validée.', 5000, 'the reader receives the document');
+		await waitFor(
+			() => textFromFrames(frames) === 'Version validée.',
+			5000,
+			'the reader receives the document'
+		);
 
 		const rogue = new Y.Doc();
 		rogue.getText('t').insert(0, 'PIRATAGE ');
@@ -110,12 +148,20 @@ describe('a reader', () => {
 
 		// Sent after the refusal came back: a broadcast rogue update would reach the observer first.
 		writer.doc.getText('t').insert(0, 'OK ');
-		await waitFor(() => observer.doc.getText('t').toString().includes('OK ') && textFromFrames(frames).includes('OK '), 5000, 'the editor’s edit reaches everyone');
+		await waitFor(
+			() =>
+				observer.doc.getText('t').toString().includes('OK ') &&
+				textFromFrames(frames).includes('OK '),
+			5000,
+			'the editor’s edit reaches everyone'
+		);
 		expect(observer.doc.getText('t').toString()).toBe('OK Version validée.');
 		expect(textFromFrames(frames)).toBe('OK Version validée.');
 		expect(permissionDenials(frames)).toEqual(['read-only']);
 		expect(await storedText(db, documentId)).toBe('OK Version validée.');
-		expect((await journal(documentId)).slice(journalBefore.length).map((r) => r.userId)).toEqual([editor.id]);
+		expect((await journal(documentId)).slice(journalBefore.length).map((r) => r.userId)).toEqual([
+			editor.id
+		]);
 		ws!.close();
 	});
 

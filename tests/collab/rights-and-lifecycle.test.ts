@@ -8,7 +8,15 @@ import { CloseCode } from '../../src/lib/collab/protocol';
 import { freshDb, storedText } from '../helpers/db';
 import { TEST_DIALECT } from '../helpers/dialect';
 import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
-import { connectProvider, nextClose, nextPermissionDenied, startCollabServer, synced, waitFor, webSocketWithCookie } from '../helpers/collab';
+import {
+	connectProvider,
+	nextClose,
+	nextPermissionDenied,
+	startCollabServer,
+	synced,
+	waitFor,
+	webSocketWithCookie
+} from '../helpers/collab';
 import type { CollabServer } from '../../server/collab';
 
 let db: Db;
@@ -29,14 +37,20 @@ beforeAll(async () => {
 async function refuseJournalWrites(refuse: boolean) {
 	if (TEST_DIALECT === 'postgres') {
 		if (refuse) {
-			await sql`create function refuse_updates() returns trigger language plpgsql as $$ begin raise exception 'disk full'; end $$`.execute(db);
-			await sql`create trigger refuse_updates before insert on document_update for each row execute function refuse_updates()`.execute(db);
+			await sql`create function refuse_updates() returns trigger language plpgsql as $$ begin raise exception 'disk full'; end $$`.execute(
+				db
+			);
+			await sql`create trigger refuse_updates before insert on document_update for each row execute function refuse_updates()`.execute(
+				db
+			);
 		} else {
 			await sql`drop trigger refuse_updates on document_update`.execute(db);
 			await sql`drop function refuse_updates()`.execute(db);
 		}
 	} else if (refuse) {
-		await sql`create trigger refuse_updates before insert on document_update begin select raise(abort, 'disk full'); end`.execute(db);
+		await sql`create trigger refuse_updates before insert on document_update begin select raise(abort, 'disk full'); end`.execute(
+			db
+		);
 	} else {
 		await sql`drop trigger refuse_updates`.execute(db);
 	}
@@ -44,7 +58,14 @@ async function refuseJournalWrites(refuse: boolean) {
 
 /** Authors of the document's journal rows, in order. */
 async function journalAuthors(documentId: string) {
-	return (await db.selectFrom('document_update').select('user_id').where('document_id', '=', documentId).orderBy('seq').execute()).map((r) => r.user_id);
+	return (
+		await db
+			.selectFrom('document_update')
+			.select('user_id')
+			.where('document_id', '=', documentId)
+			.orderBy('seq')
+			.execute()
+	).map((r) => r.user_id);
 }
 
 function countPings(ws: WebSocket) {
@@ -63,7 +84,14 @@ describe('rights change while connected', () => {
 		const closed = nextClose(demoted.provider);
 
 		await setMember(db, documentId, colleague.id, 'reader', coLead.id);
-		expect(collab.closeUserConnections(documentId, colleague.id, CloseCode.rightsChanged, 'rights changed')).toBe(1);
+		expect(
+			collab.closeUserConnections(
+				documentId,
+				colleague.id,
+				CloseCode.rightsChanged,
+				'rights changed'
+			)
+		).toBe(1);
 		expect(await closed).toBe(CloseCode.rightsChanged);
 		await synced(demoted.provider); // reconnected, now as a reader
 		const journalBefore = await journalAuthors(documentId);
@@ -75,7 +103,13 @@ describe('rights change while connected', () => {
 		// Sent once the refusal came back: had the demoted edit been broadcast, the observer would
 		// have received it first (one room's frames arrive in order).
 		lead.doc.getText('t').insert('Base.'.length, ' Suite.');
-		await waitFor(() => observer.doc.getText('t').toString().endsWith(' Suite.') && demoted.doc.getText('t').toString().endsWith(' Suite.'), 5000, 'everyone receives the lead’s edit');
+		await waitFor(
+			() =>
+				observer.doc.getText('t').toString().endsWith(' Suite.') &&
+				demoted.doc.getText('t').toString().endsWith(' Suite.'),
+			5000,
+			'everyone receives the lead’s edit'
+		);
 		expect(observer.doc.getText('t').toString()).toBe('Base. Suite.');
 		expect(await storedText(db, documentId)).toBe('Base. Suite.');
 		expect((await journalAuthors(documentId)).slice(journalBefore.length)).toEqual([coLead.id]);
@@ -94,8 +128,18 @@ describe('room lifecycle', () => {
 		first.provider.destroy();
 		await waitFor(() => !collab.rooms.has(documentId), 5000, 'room unloaded');
 		// The snapshot holds the whole text and covers the journal up to its last row.
-		const snapshot = await db.selectFrom('document_snapshot').select(['upto_seq', 'state']).where('document_id', '=', documentId).executeTakeFirstOrThrow();
-		const lastRow = await db.selectFrom('document_update').select('seq').where('document_id', '=', documentId).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+		const snapshot = await db
+			.selectFrom('document_snapshot')
+			.select(['upto_seq', 'state'])
+			.where('document_id', '=', documentId)
+			.executeTakeFirstOrThrow();
+		const lastRow = await db
+			.selectFrom('document_update')
+			.select('seq')
+			.where('document_id', '=', documentId)
+			.orderBy('seq', 'desc')
+			.limit(1)
+			.executeTakeFirstOrThrow();
 		expect(Number(snapshot.upto_seq)).toBe(Number(lastRow.seq));
 		const compacted = new Y.Doc();
 		Y.applyUpdate(compacted, new Uint8Array(snapshot.state));
@@ -129,8 +173,16 @@ describe('room lifecycle', () => {
 			await refuseJournalWrites(false);
 		}
 		// The writer reconnects and re-sends its change: nothing is lost.
-		await waitFor(async () => (await storedText(db, documentId)) === 'Perdu ? Avant.', 10_000, 'update stored after recovery');
-		await waitFor(() => other.doc.getText('t').toString() === 'Perdu ? Avant.', 10_000, 'other client receives it');
+		await waitFor(
+			async () => (await storedText(db, documentId)) === 'Perdu ? Avant.',
+			10_000,
+			'update stored after recovery'
+		);
+		await waitFor(
+			() => other.doc.getText('t').toString() === 'Perdu ? Avant.',
+			10_000,
+			'other client receives it'
+		);
 	});
 
 	it('terminates a peer that stopped answering pings, and keeps the ones that answer', async () => {
@@ -139,7 +191,9 @@ describe('room lifecycle', () => {
 		const deaf = new (webSocketWithCookie(coLead.token))(`${pinging.url}/${documentId}`, undefined);
 		// A frozen laptop: the socket stays open but nothing answers pings any more.
 		(deaf as unknown as { _autoPong: boolean })._autoPong = false;
-		const deafClosed = new Promise<number>((resolve) => deaf.on('close', (code: number) => resolve(code)));
+		const deafClosed = new Promise<number>((resolve) =>
+			deaf.on('close', (code: number) => resolve(code))
+		);
 		const alive = connectProvider(pinging.port, documentId, colleague.token);
 		await synced(alive.provider);
 		const alivePings = countPings(alive.provider.ws as unknown as WebSocket);

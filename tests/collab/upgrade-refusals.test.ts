@@ -42,8 +42,12 @@ describe('websocket upgrade is authorised before any Yjs message', () => {
 	});
 
 	it('a foreign Origin (cross-site websocket hijacking) → 403, the right Origin → accepted', async () => {
-		expect((await rawConnect(port, documentId, member.token, { origin: 'https://evil.example' })).status).toBe(403);
-		const ok = await rawConnect(port, documentId, member.token, { origin: 'https://assemblier.example' });
+		expect(
+			(await rawConnect(port, documentId, member.token, { origin: 'https://evil.example' })).status
+		).toBe(403);
+		const ok = await rawConnect(port, documentId, member.token, {
+			origin: 'https://assemblier.example'
+		});
 		expect(ok.status).toBe(101);
 		ok.ws?.close();
 	});

@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { editorOf, openDocument, RGPD_TITLE, signedInPage, USERS } from './helpers';
 
-test('two DGS of different organisations co-write live, see each other, and find the text after reload', async ({ browser }) => {
+test('two DGS of different organisations co-write live, see each other, and find the text after reload', async ({
+	browser
+}) => {
 	const epci = await signedInPage(browser, USERS.julien.email);
 	const commune = await signedInPage(browser, USERS.isabelle.email);
 	await openDocument(epci, RGPD_TITLE);
@@ -19,20 +21,32 @@ test('two DGS of different organisations co-write live, see each other, and find
 	await commune.keyboard.type('Saint-Aubin demande une permanence trimestrielle.');
 
 	for (const page of [epci, commune]) {
-		await expect(editorOf(page)).toContainText('Proposition de l’agglomération : convention triennale.');
+		await expect(editorOf(page)).toContainText(
+			'Proposition de l’agglomération : convention triennale.'
+		);
 		await expect(editorOf(page)).toContainText('Saint-Aubin demande une permanence trimestrielle.');
 	}
 	// Carets carry the name and organisation stamped by the server.
-	await expect(epci.locator('.collaboration-carets__label')).toHaveText(`${USERS.isabelle.name} · ${USERS.isabelle.organisation}`);
-	await expect(commune.locator('.collaboration-carets__label')).toHaveText(`${USERS.julien.name} · ${USERS.julien.organisation}`);
+	await expect(epci.locator('.collaboration-carets__label')).toHaveText(
+		`${USERS.isabelle.name} · ${USERS.isabelle.organisation}`
+	);
+	await expect(commune.locator('.collaboration-carets__label')).toHaveText(
+		`${USERS.julien.name} · ${USERS.julien.organisation}`
+	);
 	// Presence list shows both people.
-	await expect(epci.getByRole('list', { name: 'Personnes présentes' }).getByRole('listitem')).toHaveCount(2);
+	await expect(
+		epci.getByRole('list', { name: 'Personnes présentes' }).getByRole('listitem')
+	).toHaveCount(2);
 	await epci.screenshot({ path: 'test-results/e2e/co-writing.png' });
 
 	await commune.reload();
 	await expect(commune.getByTestId('connection-status')).toHaveText('Connecté');
-	await expect(editorOf(commune)).toContainText('Proposition de l’agglomération : convention triennale.');
-	await expect(editorOf(commune)).toContainText('Saint-Aubin demande une permanence trimestrielle.');
+	await expect(editorOf(commune)).toContainText(
+		'Proposition de l’agglomération : convention triennale.'
+	);
+	await expect(editorOf(commune)).toContainText(
+		'Saint-Aubin demande une permanence trimestrielle.'
+	);
 });
 
 test('a reader sees the text live but cannot type', async ({ browser }) => {
@@ -54,7 +68,9 @@ test('a reader sees the text live but cannot type', async ({ browser }) => {
 	await expect(editorOf(editor)).not.toContainText('Texte interdit');
 });
 
-test('a user who does not take part in a document gets a French 403 page; an unknown id gives 404', async ({ browser }) => {
+test('a user who does not take part in a document gets a French 403 page; an unknown id gives 404', async ({
+	browser
+}) => {
 	const page = await signedInPage(browser, USERS.amandine.email);
 	// Amandine does not take part in the training plan: its title is listed, not linked.
 	await expect(page.getByRole('cell', { name: 'Plan de formation mutualisé 2027' })).toBeVisible();

@@ -16,7 +16,9 @@ async function cellText(page: Page, row: number, column: number): Promise<string
 	});
 }
 
-test('a RIFSEEP position co-produced by its binôme: template, participants, concurrent table edits, offline, search', async ({ browser }) => {
+test('a RIFSEEP position co-produced by its binôme: template, participants, concurrent table edits, offline, search', async ({
+	browser
+}) => {
 	const julien = await signedInPage(browser, USERS.julien.email);
 
 	// Create from the RIFSEEP template with a binôme EPCI + commune.
@@ -24,7 +26,9 @@ test('a RIFSEEP position co-produced by its binôme: template, participants, con
 	await julien.getByLabel('Titre', { exact: true }).fill(TITLE);
 	await julien.getByLabel('Type de document').selectOption('position-commune');
 	await julien.getByLabel('Modèle').selectOption('position-commune-rifseep');
-	await julien.getByLabel('Second co-pilote').selectOption({ label: 'Isabelle Moreau — Directrice générale des services (DGS), Saint-Aubin-sur-Lauze' });
+	await julien.getByLabel('Second co-pilote').selectOption({
+		label: 'Isabelle Moreau — Directrice générale des services (DGS), Saint-Aubin-sur-Lauze'
+	});
 	await julien.getByLabel('Thème').selectOption('rh');
 	await julien.getByRole('button', { name: 'Créer le document' }).click();
 	await expect(julien.getByRole('heading', { level: 1, name: TITLE })).toBeVisible();
@@ -32,28 +36,40 @@ test('a RIFSEEP position co-produced by its binôme: template, participants, con
 	await expect(binome).toContainText('Julien Roux');
 	await expect(binome).toContainText('Isabelle Moreau');
 	await expect(editorOf(julien).locator('table th').first()).toHaveText('Groupe de fonctions');
-	await expect(julien.getByRole('navigation', { name: 'Sommaire du document' })).toContainText('Points d’arbitrage');
+	await expect(julien.getByRole('navigation', { name: 'Sommaire du document' })).toContainText(
+		'Points d’arbitrage'
+	);
 
 	// Add a whole commune as rédacteurs and one person as reader.
 	await julien.getByText('Ajouter une organisation entière').click();
 	await julien.getByLabel('Organisation', { exact: true }).selectOption({ label: 'Lauzières' });
 	await julien.getByLabel('Rôle', { exact: true }).last().selectOption('editor');
 	await julien.getByRole('button', { name: 'Ajouter l’organisation' }).click();
-	await expect(julien.getByRole('list', { name: 'Organisations entières' })).toContainText('Lauzières');
+	await expect(julien.getByRole('list', { name: 'Organisations entières' })).toContainText(
+		'Lauzières'
+	);
 	await julien.getByText('Ajouter une personne').click();
-	await julien.getByLabel('Personne', { exact: true }).selectOption({ label: 'Amandine Roche — Beaumont-les-Vignes' });
+	await julien
+		.getByLabel('Personne', { exact: true })
+		.selectOption({ label: 'Amandine Roche — Beaumont-les-Vignes' });
 	await julien.locator('#new-role').selectOption('reader');
 	await julien.getByRole('button', { name: 'Ajouter la personne' }).click();
-	await expect(julien.getByRole('list', { name: 'Personnes', exact: true })).toContainText('Amandine Roche');
+	await expect(julien.getByRole('list', { name: 'Personnes', exact: true })).toContainText(
+		'Amandine Roche'
+	);
 	const url = julien.url();
 
 	// The communal co-pilote opens it; both edit the same table cell at once.
 	const isabelle = await signedInPage(browser, USERS.isabelle.email);
 	await isabelle.goto(url);
-	for (const page of [julien, isabelle]) await expect(page.getByTestId('connection-status')).toHaveText('Connecté');
+	for (const page of [julien, isabelle])
+		await expect(page.getByTestId('connection-status')).toHaveText('Connecté');
 	await (await cell(julien, 1, 2)).click();
 	await (await cell(isabelle, 1, 3)).click();
-	await Promise.all([julien.keyboard.type('3 000', { delay: 30 }), isabelle.keyboard.type('4 200', { delay: 30 })]);
+	await Promise.all([
+		julien.keyboard.type('3 000', { delay: 30 }),
+		isabelle.keyboard.type('4 200', { delay: 30 })
+	]);
 	await (await cell(isabelle, 1, 2)).click();
 	await isabelle.keyboard.press('End');
 	await isabelle.keyboard.type(' (proposition)');
@@ -81,7 +97,9 @@ test('a RIFSEEP position co-produced by its binôme: template, participants, con
 	// Search finds it by a word of its body (indexed from the live document).
 	await expect(async () => {
 		await julien.goto('/documents?q=hors+ligne');
-		await expect(julien.getByRole('region', { name: /Résultats pour/ }).getByRole('link', { name: TITLE })).toBeVisible({ timeout: 1000 });
+		await expect(
+			julien.getByRole('region', { name: /Résultats pour/ }).getByRole('link', { name: TITLE })
+		).toBeVisible({ timeout: 1000 });
 	}).toPass({ timeout: 15_000 });
 	await expect(julien.locator('.hit-snippet mark').first()).toBeVisible();
 });

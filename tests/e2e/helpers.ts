@@ -2,9 +2,21 @@ import { expect, type Browser, type Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'assemblier-demo';
 export const USERS = {
-	julien: { email: 'julien.roux@agglo-lauze.test', name: 'Julien Roux', organisation: 'Communauté d’agglomération Cœur de Lauze' },
-	isabelle: { email: 'isabelle.moreau@saint-aubin.test', name: 'Isabelle Moreau', organisation: 'Saint-Aubin-sur-Lauze' },
-	amandine: { email: 'amandine.roche@beaumont.test', name: 'Amandine Roche', organisation: 'Beaumont-les-Vignes' }
+	julien: {
+		email: 'julien.roux@agglo-lauze.test',
+		name: 'Julien Roux',
+		organisation: 'Communauté d’agglomération Cœur de Lauze'
+	},
+	isabelle: {
+		email: 'isabelle.moreau@saint-aubin.test',
+		name: 'Isabelle Moreau',
+		organisation: 'Saint-Aubin-sur-Lauze'
+	},
+	amandine: {
+		email: 'amandine.roche@beaumont.test',
+		name: 'Amandine Roche',
+		organisation: 'Beaumont-les-Vignes'
+	}
 } as const;
 export const RGPD_TITLE = 'Position commune RGPD — délégué à la protection des données mutualisé';
 

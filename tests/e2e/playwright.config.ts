@@ -7,8 +7,14 @@ import { findChromium } from '../../server/scripts/ensure-chromium.js';
 // database that tests/e2e/run.ts creates (and drops) around the run. Each seeds the demo
 // territory at start-up, as `npm start` does.
 const SERVERS = [
-	{ name: 'sqlite', port: 4173, databaseUrl: path.join(os.tmpdir(), `assemblier-e2e-${process.pid}-${Date.now()}.sqlite`) },
-	...(process.env.E2E_POSTGRES_URL ? [{ name: 'postgres', port: 4174, databaseUrl: process.env.E2E_POSTGRES_URL }] : [])
+	{
+		name: 'sqlite',
+		port: 4173,
+		databaseUrl: path.join(os.tmpdir(), `assemblier-e2e-${process.pid}-${Date.now()}.sqlite`)
+	},
+	...(process.env.E2E_POSTGRES_URL
+		? [{ name: 'postgres', port: 4174, databaseUrl: process.env.E2E_POSTGRES_URL }]
+		: [])
 ];
 const baseUrl = (port: number) => `http://127.0.0.1:${port}`;
 
@@ -25,11 +31,20 @@ export default defineConfig({
 		command: 'node --expose-gc build-server/index.js serve --demo',
 		cwd: '../..',
 		url: `${baseUrl(server.port)}/healthz`,
-		env: { PORT: String(server.port), HOST: '127.0.0.1', ORIGIN: baseUrl(server.port), DATABASE_URL: server.databaseUrl, LOG_LEVEL: 'silent' },
+		env: {
+			PORT: String(server.port),
+			HOST: '127.0.0.1',
+			ORIGIN: baseUrl(server.port),
+			DATABASE_URL: server.databaseUrl,
+			LOG_LEVEL: 'silent'
+		},
 		reuseExistingServer: false,
 		timeout: 60_000
 	})),
-	projects: SERVERS.map((server) => ({ name: server.name, use: { baseURL: baseUrl(server.port) } })),
+	projects: SERVERS.map((server) => ({
+		name: server.name,
+		use: { baseURL: baseUrl(server.port) }
+	})),
 	use: {
 		browserName: 'chromium',
 		headless: true,
@@ -38,7 +53,15 @@ export default defineConfig({
 		trace: 'retain-on-failure',
 		launchOptions: {
 			executablePath: findChromium() ?? undefined,
-			args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+				'--no-first-run',
+				'--disable-quic'
+			]
 		}
 	}
 });

@@ -19,7 +19,9 @@ export { httpGet } from './net';
 export async function startCollabServer(db: Db, options: Partial<CollabOptions> = {}) {
 	const collab = new CollabServer(db, { unloadDelayMs: 50, ...options });
 	const { server } = createAppServer({ trustProtocolDefault: true });
-	server.on('upgrade', (req, socket, head) => (CollabServer.handles(req) ? void collab.handleUpgrade(req, socket, head) : socket.destroy()));
+	server.on('upgrade', (req, socket, head) =>
+		CollabServer.handles(req) ? void collab.handleUpgrade(req, socket, head) : socket.destroy()
+	);
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const port = (server.address() as AddressInfo).port;
 	let stopped = false;
@@ -35,7 +37,12 @@ export async function startCollabServer(db: Db, options: Partial<CollabOptions> 
 }
 
 /** The genuine y-websocket client, in Node, authenticated by a session token. */
-export function connectProvider(port: number, documentId: string, token: string, doc = new Y.Doc()) {
+export function connectProvider(
+	port: number,
+	documentId: string,
+	token: string,
+	doc = new Y.Doc()
+) {
 	const provider = new WebsocketProvider(`ws://127.0.0.1:${port}/collab`, documentId, doc, {
 		WebSocketPolyfill: webSocketWithCookie(token) as unknown as typeof globalThis.WebSocket,
 		disableBc: true,
@@ -49,11 +56,17 @@ export function connectProvider(port: number, documentId: string, token: string,
 }
 
 export function synced(provider: WebsocketProvider): Promise<void> {
-	return provider.synced ? Promise.resolve() : new Promise((resolve) => provider.once('sync', (isSynced: boolean) => isSynced && resolve()));
+	return provider.synced
+		? Promise.resolve()
+		: new Promise((resolve) => provider.once('sync', (isSynced: boolean) => isSynced && resolve()));
 }
 
 /** Polls `check` until it returns true, or fails after `timeoutMs`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+	check: () => boolean | Promise<boolean>,
+	timeoutMs = 5_000,
+	what = 'condition'
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!(await check())) {
 		if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
@@ -66,7 +79,12 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
  * socket and every frame it receives (collected from the start: the server's first frame can
  * arrive in the same packet as the upgrade response).
  */
-export function rawConnect(port: number, documentId: string, token: string | null, headers: Record<string, string> = {}): Promise<{ status: number; ws: WebSocket | null; frames: Uint8Array[] }> {
+export function rawConnect(
+	port: number,
+	documentId: string,
+	token: string | null,
+	headers: Record<string, string> = {}
+): Promise<{ status: number; ws: WebSocket | null; frames: Uint8Array[] }> {
 	return new Promise((resolve, reject) => {
 		const Ws = webSocketWithCookie(token, headers);
 		const ws = new Ws(`ws://127.0.0.1:${port}/collab/${documentId}`);
@@ -93,7 +111,8 @@ export function permissionDenials(frames: Uint8Array[]): string[] {
 	for (const frame of frames) {
 		const decoder = decoding.createDecoder(frame);
 		if (decoding.readVarUint(decoder) !== MessageType.auth) continue;
-		if (decoding.readVarUint(decoder) === authProtocol.messagePermissionDenied) reasons.push(decoding.readVarString(decoder));
+		if (decoding.readVarUint(decoder) === authProtocol.messagePermissionDenied)
+			reasons.push(decoding.readVarString(decoder));
 	}
 	return reasons;
 }
@@ -103,10 +122,14 @@ export function permissionDenials(frames: Uint8Array[]): string[] {
  * logs these, so the provider's auth handler is replaced (the log goes quiet). Call it before
  * the action that should be refused; fails after `timeoutMs` without one.
  */
-export function nextPermissionDenied(provider: WebsocketProvider, timeoutMs = 5_000): Promise<string> {
+export function nextPermissionDenied(
+	provider: WebsocketProvider,
+	timeoutMs = 5_000
+): Promise<string> {
 	return withDeadline(timeoutMs, 'a permission denied message', (resolve) => {
 		provider.messageHandlers[MessageType.auth] = (_encoder, decoder) => {
-			if (decoding.readVarUint(decoder) === authProtocol.messagePermissionDenied) resolve(decoding.readVarString(decoder));
+			if (decoding.readVarUint(decoder) === authProtocol.messagePermissionDenied)
+				resolve(decoding.readVarString(decoder));
 		};
 	});
 }
@@ -124,7 +147,11 @@ export function nextClose(provider: WebsocketProvider, timeoutMs = 5_000): Promi
 }
 
 /** A promise for an event that fails with a clear message (rather than the test's timeout) if it never comes. */
-function withDeadline<T>(timeoutMs: number, what: string, listen: (resolve: (value: T) => void) => void): Promise<T> {
+function withDeadline<T>(
+	timeoutMs: number,
+	what: string,
+	listen: (resolve: (value: T) => void) => void
+): Promise<T> {
 	return new Promise((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error(`Timed out waiting for ${what}`)), timeoutMs);
 		listen((value) => {

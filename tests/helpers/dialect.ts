@@ -5,10 +5,12 @@ import pg from 'pg';
 
 export type TestDialect = 'sqlite' | 'postgres';
 
-export const TEST_DIALECT: TestDialect = process.env.TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
+export const TEST_DIALECT: TestDialect =
+	process.env.TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
 
 /** The server this machine starts before every session and CI run (trust authentication). */
-export const POSTGRES_URL = process.env.TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test';
+export const POSTGRES_URL =
+	process.env.TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
 function withDatabase(url: string, database: string): string {
 	const parsed = new URL(url);
@@ -43,7 +45,9 @@ export async function assertPostgresReachable(): Promise<void> {
 export async function createPostgresDatabase(): Promise<{ url: string; name: string }> {
 	const name = `assemblier_t_${process.pid}_${crypto.randomBytes(5).toString('hex')}`;
 	// template0: template1 may be in use by a concurrent CREATE DATABASE of another worker.
-	await admin((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8'`));
+	await admin((client) =>
+		client.query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8'`)
+	);
 	return { url: withDatabase(POSTGRES_URL, name), name };
 }
 
@@ -57,7 +61,8 @@ export async function dropStalePostgresDatabases(): Promise<number> {
 		const { rows } = await client.query<{ datname: string }>(
 			"select datname from pg_database where datname like 'assemblier_t_%' and (pg_stat_file('base/' || oid || '/PG_VERSION', true)).modification < now() - interval '1 hour'"
 		);
-		for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+		for (const { datname } of rows)
+			await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
 		return rows.length;
 	});
 }

@@ -12,14 +12,38 @@ let passwordHash: Promise<string> | null = null;
 export async function buildTerritory(db: Db) {
 	const territoryId = newId();
 	const now = Date.now();
-	await db.insertInto('territory').values({ id: territoryId, name: 'CA Test', kind: 'communauté d’agglomération', created_at: now }).execute();
+	await db
+		.insertInto('territory')
+		.values({
+			id: territoryId,
+			name: 'CA Test',
+			kind: 'communauté d’agglomération',
+			created_at: now
+		})
+		.execute();
 	const epciId = newId();
 	const communeId = newId();
 	await db
 		.insertInto('organisation')
 		.values([
-			{ id: epciId, territory_id: territoryId, name: 'Agglo Test', kind: 'epci', insee_code: '200000000', population: 20000, created_at: now },
-			{ id: communeId, territory_id: territoryId, name: 'Commune Test', kind: 'commune', insee_code: '99001', population: 2500, created_at: now }
+			{
+				id: epciId,
+				territory_id: territoryId,
+				name: 'Agglo Test',
+				kind: 'epci',
+				insee_code: '200000000',
+				population: 20000,
+				created_at: now
+			},
+			{
+				id: communeId,
+				territory_id: territoryId,
+				name: 'Commune Test',
+				kind: 'commune',
+				insee_code: '99001',
+				population: 2500,
+				created_at: now
+			}
 		])
 		.execute();
 	return { territoryId, epciId, communeId };
@@ -39,26 +63,56 @@ export interface TestUser {
 	token: string;
 }
 
-export async function buildUser(db: Db, territory: TestTerritory, organisationId: string, overrides: { name?: string; role?: TerritoryRole } = {}): Promise<TestUser> {
+export async function buildUser(
+	db: Db,
+	territory: TestTerritory,
+	organisationId: string,
+	overrides: { name?: string; role?: TerritoryRole } = {}
+): Promise<TestUser> {
 	passwordHash ??= hashPassword(TEST_PASSWORD); // hashing is slow on purpose: once per test file
 	const id = newId();
 	const displayName = overrides.name ?? `Agent ${id.slice(0, 4)}`;
 	const email = `${id}@test.example`;
 	await db
 		.insertInto('app_user')
-		.values({ id, organisation_id: organisationId, email, display_name: displayName, job_title: 'DGS', territory_role: overrides.role ?? 'membre', password_hash: await passwordHash, created_at: Date.now() })
+		.values({
+			id,
+			organisation_id: organisationId,
+			email,
+			display_name: displayName,
+			job_title: 'DGS',
+			territory_role: overrides.role ?? 'membre',
+			password_hash: await passwordHash,
+			created_at: Date.now()
+		})
 		.execute();
 	const token = generateSessionToken();
 	await createSession(db, token, id);
 	const organisationKind = organisationId === territory.epciId ? 'epci' : 'commune';
-	return { id, email, territoryId: territory.territoryId, organisationId, organisationKind, territoryRole: overrides.role ?? 'membre', territory, displayName, token };
+	return {
+		id,
+		email,
+		territoryId: territory.territoryId,
+		organisationId,
+		organisationKind,
+		territoryRole: overrides.role ?? 'membre',
+		territory,
+		displayName,
+		token
+	};
 }
 
 /**
  * A document whose binôme is `creator` and `partner` (a new user of the other side when not
  * given), with other members, optionally with initial text in Y.Text('t').
  */
-export async function buildDocument(db: Db, creator: TestUser, members: [TestUser, DocumentRole][] = [], text?: string, partner?: TestUser): Promise<string> {
+export async function buildDocument(
+	db: Db,
+	creator: TestUser,
+	members: [TestUser, DocumentRole][] = [],
+	text?: string,
+	partner?: TestUser
+): Promise<string> {
 	let initial: Uint8Array | undefined;
 	if (text !== undefined) {
 		const doc = new Y.Doc();
@@ -66,9 +120,24 @@ export async function buildDocument(db: Db, creator: TestUser, members: [TestUse
 		initial = Y.encodeStateAsUpdate(doc);
 	}
 	const t = creator.territory;
-	partner ??= await buildUser(db, t, creator.organisationKind === 'epci' ? t.communeId : t.epciId, { name: 'Co-pilote' });
-	const input = { title: 'Document de test', kind: 'note' as const, theme: null, summary: '', dueDate: null, organisationIds: [], partnerId: partner.id };
-	const id = await createDocument(db, { id: creator.id, territoryId: creator.territoryId }, input, initial);
+	partner ??= await buildUser(db, t, creator.organisationKind === 'epci' ? t.communeId : t.epciId, {
+		name: 'Co-pilote'
+	});
+	const input = {
+		title: 'Document de test',
+		kind: 'note' as const,
+		theme: null,
+		summary: '',
+		dueDate: null,
+		organisationIds: [],
+		partnerId: partner.id
+	};
+	const id = await createDocument(
+		db,
+		{ id: creator.id, territoryId: creator.territoryId },
+		input,
+		initial
+	);
 	for (const [user, role] of members) await setMember(db, id, user.id, role, creator.id);
 	return id;
 }
@@ -86,6 +155,16 @@ export async function buildRoleCast(db: Db, territory: TestTerritory) {
 	const reader = await buildUser(db, territory, territory.communeId);
 	const direction = await buildUser(db, territory, territory.epciId, { role: 'direction' });
 	const outsider = await buildUser(db, territory, territory.epciId);
-	const documentId = await buildDocument(db, coLead, [[editor, 'editor'], [annotator, 'annotator'], [reader, 'reader']], undefined, partner);
+	const documentId = await buildDocument(
+		db,
+		coLead,
+		[
+			[editor, 'editor'],
+			[annotator, 'annotator'],
+			[reader, 'reader']
+		],
+		undefined,
+		partner
+	);
 	return { coLead, partner, editor, annotator, reader, direction, outsider, documentId };
 }

@@ -11,7 +11,8 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** Tests that run the real production process: the build comes from tests/helpers/global-setup.ts. */
 export function useBuiltServer(): void {
-	if (!fs.existsSync(path.join(ROOT, 'build-server/index.js'))) throw new Error('build-server/index.js is missing: run `npm run build`');
+	if (!fs.existsSync(path.join(ROOT, 'build-server/index.js')))
+		throw new Error('build-server/index.js is missing: run `npm run build`');
 }
 
 export interface ServerProcess {
@@ -21,16 +22,31 @@ export interface ServerProcess {
 }
 
 /** Starts `node build-server/index.js` on `port` against `databaseFile`; resolves once /healthz answers. */
-export async function spawnServer(port: number, databaseFile: string, env: Record<string, string | undefined> = {}, args: string[] = []): Promise<ServerProcess> {
+export async function spawnServer(
+	port: number,
+	databaseFile: string,
+	env: Record<string, string | undefined> = {},
+	args: string[] = []
+): Promise<ServerProcess> {
 	const child = spawn(process.execPath, ['--expose-gc', 'build-server/index.js', ...args], {
 		cwd: ROOT,
-		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseFile, SEED_DEMO: 'false', ORIGIN: '', ...env },
+		env: {
+			...process.env,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			DATABASE_URL: databaseFile,
+			SEED_DEMO: 'false',
+			ORIGIN: '',
+			...env
+		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';
 	child.stdout!.on('data', (d) => (output += d));
 	child.stderr!.on('data', (d) => (output += d));
-	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+		child.on('exit', (code, signal) => resolve({ code, signal }))
+	);
 	onCleanup(() => {
 		if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 	});

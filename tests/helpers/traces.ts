@@ -12,7 +12,9 @@ export interface EditingTrace {
 const TRACE_DIR = path.resolve(import.meta.dirname, '../fixtures/editing-traces');
 
 export function loadTrace(name: 'automerge-paper' | 'seph-blog1'): EditingTrace {
-	return JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(TRACE_DIR, `${name}.json.gz`))).toString('utf8'));
+	return JSON.parse(
+		zlib.gunzipSync(fs.readFileSync(path.join(TRACE_DIR, `${name}.json.gz`))).toString('utf8')
+	);
 }
 
 /** Applies one transaction of a trace to a Y.Text, as a person typing would (one Yjs transaction). */

@@ -10,14 +10,24 @@ useBuiltServer();
 describe('benchmark (quick)', () => {
 	it('runs both servers through every workload, and no update is lost', async () => {
 		const stdout = await new Promise<string>((resolve, reject) =>
-			execFile(process.execPath, ['--expose-gc', '--import', 'tsx', 'tests/bench/run.ts', '--quick'], { cwd: path.resolve(import.meta.dirname, '../..'), timeout: 170_000, maxBuffer: 16 * 1024 * 1024 }, (error, out) => (error ? reject(error) : resolve(out)))
+			execFile(
+				process.execPath,
+				['--expose-gc', '--import', 'tsx', 'tests/bench/run.ts', '--quick'],
+				{
+					cwd: path.resolve(import.meta.dirname, '../..'),
+					timeout: 170_000,
+					maxBuffer: 16 * 1024 * 1024
+				},
+				(error, out) => (error ? reject(error) : resolve(out))
+			)
 		);
 		const json = JSON.parse(stdout.trim().split('\n').pop()!);
 		expect(json.quick).toBe(true);
 		expect(json.summary.ours.noUpdateLost).toBe(true);
 		expect(json.summary.reference.noUpdateLost).toBe(true);
 		expect(json.summary.ours.storedEqualsTrace).toBe(true);
-		for (const key of ['replayEditsPerSecond', 'fanoutP99', 'coldOpenMs', 'kbPerIdleConnection']) expect(Number.isFinite(json.summary.ours[key])).toBe(true);
+		for (const key of ['replayEditsPerSecond', 'fanoutP99', 'coldOpenMs', 'kbPerIdleConnection'])
+			expect(Number.isFinite(json.summary.ours[key])).toBe(true);
 		expect(stdout).toContain('| Trace replay (edits/s, higher is better)');
 	}, 180_000);
 });

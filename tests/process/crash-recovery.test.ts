@@ -36,7 +36,10 @@ function textsAfterMerging(doc: Y.Doc, extra: Uint8Array, names: string[]): stri
 
 describe('server process killed while two clients type', () => {
 	it('after SIGKILL and restart, a fresh client receives every update that had been broadcast', async () => {
-		const documentId = await buildDocument(db, writerA, [[writerB, 'editor'], [observer, 'reader']]);
+		const documentId = await buildDocument(db, writerA, [
+			[writerB, 'editor'],
+			[observer, 'reader']
+		]);
 		const port = await freePort();
 		const first = await spawnServer(port, file);
 
@@ -55,7 +58,11 @@ describe('server process killed while two clients type', () => {
 			}
 		};
 		const typingDone = Promise.all([type(a.doc, 'a'), type(b.doc, 'b')]);
-		await waitFor(() => watch.doc.getText('a').length > 3000 && watch.doc.getText('b').length > 3000, 20_000, 'observer to receive typing');
+		await waitFor(
+			() => watch.doc.getText('a').length > 3000 && watch.doc.getText('b').length > 3000,
+			20_000,
+			'observer to receive typing'
+		);
 
 		first.child.kill('SIGKILL');
 		// Typing goes on a moment against the dead server (those changes can never arrive), then
@@ -72,7 +79,8 @@ describe('server process killed while two clients type', () => {
 		const seen = ['a', 'b'].map((n) => watch.doc.getText(n).toString());
 		// The kill interrupted the typing: the writer made changes the observer never received
 		// (clocks, not text lengths: the trace deletes as well as inserts).
-		const clock = (doc: Y.Doc, client: number) => Y.decodeStateVector(Y.encodeStateVector(doc)).get(client) ?? 0;
+		const clock = (doc: Y.Doc, client: number) =>
+			Y.decodeStateVector(Y.encodeStateVector(doc)).get(client) ?? 0;
 		expect(clock(a.doc, a.doc.clientID)).toBeGreaterThan(clock(watch.doc, a.doc.clientID));
 
 		await spawnServer(port, file);
@@ -95,20 +103,35 @@ describe('graceful shutdown', () => {
 		const watch = connectProvider(port, documentId, observer.token);
 		await Promise.all([synced(a.provider), synced(watch.provider)]);
 		const closeCodes: number[] = [];
-		a.provider.on('connection-close', (event: { code: number } | null) => event && closeCodes.push(event.code));
+		a.provider.on(
+			'connection-close',
+			(event: { code: number } | null) => event && closeCodes.push(event.code)
+		);
 
 		const trace = loadTrace('seph-blog1');
 		for (let i = 0; i < 2000; i++) applyTxn(a.doc.getText('t'), trace.txns[i]);
 		const expected = a.doc.getText('t').toString();
-		await waitFor(() => watch.doc.getText('t').toString() === expected, 10_000, 'observer to catch up');
+		await waitFor(
+			() => watch.doc.getText('t').toString() === expected,
+			10_000,
+			'observer to catch up'
+		);
 
 		server.child.kill('SIGTERM');
 		expect(await server.exited).toEqual({ code: 0, signal: null });
 		await waitFor(() => closeCodes.length > 0, 5_000, 'close event');
 		expect(closeCodes[0]).toBe(CloseCode.serverRestarting);
 
-		const snapshot = await db.selectFrom('document_snapshot').select(['upto_seq']).where('document_id', '=', documentId).executeTakeFirst();
-		const maxSeq = await db.selectFrom('document_update').select((eb) => eb.fn.max('seq').as('m')).where('document_id', '=', documentId).executeTakeFirst();
+		const snapshot = await db
+			.selectFrom('document_snapshot')
+			.select(['upto_seq'])
+			.where('document_id', '=', documentId)
+			.executeTakeFirst();
+		const maxSeq = await db
+			.selectFrom('document_update')
+			.select((eb) => eb.fn.max('seq').as('m'))
+			.where('document_id', '=', documentId)
+			.executeTakeFirst();
 		expect(Number(snapshot?.upto_seq)).toBe(Number(maxSeq?.m));
 
 		// The writer reconnects by itself to the restarted server.

@@ -18,19 +18,29 @@ async function startAndCountAccounts(env: Record<string, string | undefined>, ar
 
 describe('demo territory at start-up', () => {
 	it('is not seeded when ORIGIN is public and SEED_DEMO is not set, even when the start command asks for it; the log says why', async () => {
-		const { accounts, output } = await startAndCountAccounts({ ORIGIN: 'https://assemblier.agglo-lauze.fr', SEED_DEMO: undefined }, ['serve', '--demo']);
+		const { accounts, output } = await startAndCountAccounts(
+			{ ORIGIN: 'https://assemblier.agglo-lauze.fr', SEED_DEMO: undefined },
+			['serve', '--demo']
+		);
 		expect(accounts).toBe(0);
-		expect(output).toContain('Territoire de démonstration NON installé : ORIGIN (https://assemblier.agglo-lauze.fr) désigne une instance publique');
+		expect(output).toContain(
+			'Territoire de démonstration NON installé : ORIGIN (https://assemblier.agglo-lauze.fr) désigne une instance publique'
+		);
 	});
 
 	it('is not seeded by the plain production command', async () => {
-		const { accounts, output } = await startAndCountAccounts({ ORIGIN: '', SEED_DEMO: undefined }, ['serve']);
+		const { accounts, output } = await startAndCountAccounts({ ORIGIN: '', SEED_DEMO: undefined }, [
+			'serve'
+		]);
 		expect(accounts).toBe(0);
 		expect(output).toContain('Aucun territoire de démonstration');
 	});
 
 	it('is seeded, logins printed, for a local start that asks for it (npm start)', async () => {
-		const { accounts, output } = await startAndCountAccounts({ ORIGIN: '', SEED_DEMO: undefined }, ['serve', '--demo']);
+		const { accounts, output } = await startAndCountAccounts({ ORIGIN: '', SEED_DEMO: undefined }, [
+			'serve',
+			'--demo'
+		]);
 		expect(accounts).toBeGreaterThan(10);
 		expect(output).toContain('julien.roux@agglo-lauze.test');
 	});

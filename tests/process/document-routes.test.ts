@@ -27,7 +27,8 @@ beforeAll(async () => {
 	const fresh = await freshDb();
 	db = fresh.db;
 	const territory = await buildTerritory(db);
-	({ coLead, partner, editor, annotator, reader, direction, outsider, documentId } = await buildRoleCast(db, territory));
+	({ coLead, partner, editor, annotator, reader, direction, outsider, documentId } =
+		await buildRoleCast(db, territory));
 	newcomer = await buildUser(db, territory, territory.communeId);
 	otherCommuneUser = await buildUser(db, territory, territory.communeId);
 	admin = await buildUser(db, territory, territory.epciId, { role: 'admin' });
@@ -46,14 +47,20 @@ async function call(path: string, user: TestUser | null, form?: Record<string, s
 		headers['content-type'] = 'application/x-www-form-urlencoded';
 	}
 	const response = await fetch(base + path, init);
-	return { status: response.status, location: response.headers.get('location'), text: await response.text() };
+	return {
+		status: response.status,
+		location: response.headers.get('location'),
+		text: await response.text()
+	};
 }
 
-const roleOf = async (user: TestUser) => (await listMembers(db, documentId)).find((m) => m.userId === user.id)?.role ?? null;
+const roleOf = async (user: TestUser) =>
+	(await listMembers(db, documentId)).find((m) => m.userId === user.id)?.role ?? null;
 
 describe('document page', () => {
 	it('opens for every participant and for the direction; 403 for others; 404 for unknown ids; login for anonymous', async () => {
-		for (const user of [coLead, partner, editor, annotator, reader, direction]) expect((await call(`/documents/${documentId}`, user)).status).toBe(200);
+		for (const user of [coLead, partner, editor, annotator, reader, direction])
+			expect((await call(`/documents/${documentId}`, user)).status).toBe(200);
 		const refused = await call(`/documents/${documentId}`, outsider);
 		expect(refused.status).toBe(403);
 		expect(refused.text).toContain('Accès refusé');
@@ -66,53 +73,109 @@ describe('document page', () => {
 });
 
 describe('participants and settings: the binôme only', () => {
-	for (const [name, user] of [['editor', () => editor], ['annotator', () => annotator], ['reader', () => reader], ['direction', () => direction], ['outsider', () => outsider]] as const) {
+	for (const [name, user] of [
+		['editor', () => editor],
+		['annotator', () => annotator],
+		['reader', () => reader],
+		['direction', () => direction],
+		['outsider', () => outsider]
+	] as const) {
 		it(`${name}: adding someone, changing settings → refused, nothing saved`, async () => {
-			const added = await call(`/documents/${documentId}?/setMember`, user(), { userId: newcomer.id, role: 'editor' });
+			const added = await call(`/documents/${documentId}?/setMember`, user(), {
+				userId: newcomer.id,
+				role: 'editor'
+			});
 			expect(added.status).toBe(403);
 			expect(await roleOf(newcomer)).toBeNull();
-			const settings = await call(`/documents/${documentId}?/updateSettings`, user(), { title: 'Titre détourné' });
+			const settings = await call(`/documents/${documentId}?/updateSettings`, user(), {
+				title: 'Titre détourné'
+			});
 			expect(settings.status).toBe(403);
-			expect((await db.selectFrom('document').select('title').where('id', '=', documentId).executeTakeFirstOrThrow()).title).toBe('Document de test');
+			expect(
+				(
+					await db
+						.selectFrom('document')
+						.select('title')
+						.where('id', '=', documentId)
+						.executeTakeFirstOrThrow()
+				).title
+			).toBe('Document de test');
 		});
 	}
 
 	it('a co-pilote adds a participant, changes settings; bad input is refused in French', async () => {
-		expect((await call(`/documents/${documentId}?/setMember`, partner, { userId: newcomer.id, role: 'annotator' })).status).toBe(200);
+		expect(
+			(
+				await call(`/documents/${documentId}?/setMember`, partner, {
+					userId: newcomer.id,
+					role: 'annotator'
+				})
+			).status
+		).toBe(200);
 		expect(await roleOf(newcomer)).toBe('annotator');
-		const badRole = await call(`/documents/${documentId}?/setMember`, partner, { userId: newcomer.id, role: 'colead' });
+		const badRole = await call(`/documents/${documentId}?/setMember`, partner, {
+			userId: newcomer.id,
+			role: 'colead'
+		});
 		expect(badRole.status).toBe(400);
 		expect(badRole.text).toContain('Choisissez un rôle');
-		const script = await call(`/documents/${documentId}?/updateSettings`, coLead, { title: '<img src=x onerror=alert(1)>' });
+		const script = await call(`/documents/${documentId}?/updateSettings`, coLead, {
+			title: '<img src=x onerror=alert(1)>'
+		});
 		expect(script.status).toBe(400);
 		expect(script.text).toContain('ne peut pas contenir');
-		expect((await call(`/documents/${documentId}?/updateSettings`, coLead, { title: 'Position commune — RIFSEEP', theme: 'rh' })).status).toBe(200);
+		expect(
+			(
+				await call(`/documents/${documentId}?/updateSettings`, coLead, {
+					title: 'Position commune — RIFSEEP',
+					theme: 'rh'
+				})
+			).status
+		).toBe(200);
 	});
 });
 
 describe('binôme changes: the binôme itself or the direction', () => {
 	it('an editor cannot change the binôme', async () => {
-		const response = await call(`/documents/${documentId}?/setBinome`, editor, { epci: coLead.id, commune: editor.id });
+		const response = await call(`/documents/${documentId}?/setBinome`, editor, {
+			epci: coLead.id,
+			commune: editor.id
+		});
 		expect(response.status).toBe(403);
 		expect(await roleOf(editor)).toBe('editor');
 	});
 
 	it('two people of the same side are refused with a French message', async () => {
-		const response = await call(`/documents/${documentId}?/setBinome`, coLead, { epci: coLead.id, commune: outsider.id });
+		const response = await call(`/documents/${documentId}?/setBinome`, coLead, {
+			epci: coLead.id,
+			commune: outsider.id
+		});
 		expect(response.status).toBe(400);
 		expect(response.text).toContain('co-pilote communal');
 		expect(await roleOf(partner)).toBe('colead');
 	});
 
 	it('the direction replaces the communal co-pilote; the former one stays as rédacteur', async () => {
-		expect((await call(`/documents/${documentId}?/setBinome`, direction, { epci: coLead.id, commune: otherCommuneUser.id })).status).toBe(200);
+		expect(
+			(
+				await call(`/documents/${documentId}?/setBinome`, direction, {
+					epci: coLead.id,
+					commune: otherCommuneUser.id
+				})
+			).status
+		).toBe(200);
 		expect(await roleOf(otherCommuneUser)).toBe('colead');
 		expect(await roleOf(partner)).toBe('editor');
 	});
 });
 
 describe('creating documents with bad input', () => {
-	const good = () => ({ title: 'Plan de formation 2028', kind: 'plan-de-formation', template: 'plan-de-formation', partner: partner.id });
+	const good = () => ({
+		title: 'Plan de formation 2028',
+		kind: 'plan-de-formation',
+		template: 'plan-de-formation',
+		partner: partner.id
+	});
 	for (const [name, override, message] of [
 		['10 MB title', { title: 'x'.repeat(10 * 1024 * 1024) }, '200 caractères'],
 		['script in title', { title: '<script>alert(1)</script>' }, 'ne peut pas contenir'],
@@ -132,13 +195,20 @@ describe('creating documents with bad input', () => {
 		const response = await call('/documents/nouveau', coLead, good());
 		expect(response.status).toBe(303);
 		const id = response.location!.split('/').pop()!;
-		const coleads = (await listMembers(db, id)).filter((m) => m.role === 'colead').map((m) => m.userId);
+		const coleads = (await listMembers(db, id))
+			.filter((m) => m.role === 'colead')
+			.map((m) => m.userId);
 		expect(coleads.sort()).toEqual([coLead.id, partner.id].sort());
 	});
 });
 
 describe('templates are data, edited by administrators', () => {
-	const body = JSON.stringify({ type: 'doc', content: [{ type: 'heading', attrs: { level: 2 }, content: [{ type: 'text', text: 'Ordre du jour' }] }] });
+	const body = JSON.stringify({
+		type: 'doc',
+		content: [
+			{ type: 'heading', attrs: { level: 2 }, content: [{ type: 'text', text: 'Ordre du jour' }] }
+		]
+	});
 
 	it('refuses non-administrators', async () => {
 		expect((await call('/admin/modeles', coLead)).status).toBe(403);
@@ -146,19 +216,33 @@ describe('templates are data, edited by administrators', () => {
 	});
 
 	it('refuses an invalid body and keeps the stored template', async () => {
-		const response = await call('/admin/modeles/note', admin, { name: 'Note', body: '{"type":"doc","content":[{"type":"marquee"}]}' });
+		const response = await call('/admin/modeles/note', admin, {
+			name: 'Note',
+			body: '{"type":"doc","content":[{"type":"marquee"}]}'
+		});
 		expect(response.status).toBe(400);
 		expect(response.text).toContain('pas valide');
 		expect((await call('/admin/modeles/inconnu', admin)).status).toBe(404);
 	});
 
 	it('a saved template is what the next document of that kind starts from', async () => {
-		expect((await call('/admin/modeles/note', admin, { name: 'Note de séance', body })).status).toBe(200);
-		const created = await call('/documents/nouveau', coLead, { title: 'Note du 3 mars', kind: 'note', template: 'note', partner: partner.id });
+		expect(
+			(await call('/admin/modeles/note', admin, { name: 'Note de séance', body })).status
+		).toBe(200);
+		const created = await call('/documents/nouveau', coLead, {
+			title: 'Note du 3 mars',
+			kind: 'note',
+			template: 'note',
+			partner: partner.id
+		});
 		expect(created.status).toBe(303);
 		const page = await call(created.location!, coLead);
 		expect(page.status).toBe(200);
-		const row = await db.selectFrom('document_search').select('body').where('document_id', '=', created.location!.split('/').pop()!).executeTakeFirstOrThrow();
+		const row = await db
+			.selectFrom('document_search')
+			.select('body')
+			.where('document_id', '=', created.location!.split('/').pop()!)
+			.executeTakeFirstOrThrow();
 		expect(row.body).toBe('Ordre du jour');
 	});
 });

@@ -4,7 +4,11 @@ import { COLLAB_DEFAULTS, readConfig } from '../../src/lib/server/config';
 describe('configuration', () => {
 	it('reads the environment it is given, defaults from COLLAB_DEFAULTS', () => {
 		const config = readConfig({ PORT: '4321', COLLAB_UNLOAD_DELAY_MS: '250' });
-		expect([config.port, config.collabUnloadDelayMs, config.collabCompactEvery]).toEqual([4321, 250, COLLAB_DEFAULTS.compactEvery]);
+		expect([config.port, config.collabUnloadDelayMs, config.collabCompactEvery]).toEqual([
+			4321,
+			250,
+			COLLAB_DEFAULTS.compactEvery
+		]);
 		expect(config.seedDemo).toBeNull();
 	});
 

@@ -26,23 +26,49 @@ beforeAll(async () => {
 
 function form(values: Record<string, string | string[]>): FormData {
 	const data = new FormData();
-	for (const [key, value] of Object.entries(values)) for (const v of [value].flat()) data.append(key, v);
+	for (const [key, value] of Object.entries(values))
+		for (const v of [value].flat()) data.append(key, v);
 	return data;
 }
-const valid = () => ({ title: 'Position commune sur le RIFSEEP', kind: 'position-commune', template: 'position-commune-rifseep', partner: communeDgs.id, theme: 'rh', dueDate: '2027-01-15' });
+const valid = () => ({
+	title: 'Position commune sur le RIFSEEP',
+	kind: 'position-commune',
+	template: 'position-commune-rifseep',
+	partner: communeDgs.id,
+	theme: 'rh',
+	dueDate: '2027-01-15'
+});
 
 describe('binôme validation', () => {
 	it('accepts one person of the intercommunality and one of a commune', () => {
-		expect(checkBinome({ id: 'a', organisationKind: 'epci' }, { id: 'b', organisationKind: 'commune' })).toBeNull();
-		expect(checkBinome({ id: 'a', organisationKind: 'commune' }, { id: 'b', organisationKind: 'epci' })).toBeNull();
+		expect(
+			checkBinome({ id: 'a', organisationKind: 'epci' }, { id: 'b', organisationKind: 'commune' })
+		).toBeNull();
+		expect(
+			checkBinome({ id: 'a', organisationKind: 'commune' }, { id: 'b', organisationKind: 'epci' })
+		).toBeNull();
 	});
 	it('requires both halves', () => {
-		expect(checkBinome({ id: 'a', organisationKind: 'epci' }, null)).toBe('Choisissez le second co-pilote du binôme.');
+		expect(checkBinome({ id: 'a', organisationKind: 'epci' }, null)).toBe(
+			'Choisissez le second co-pilote du binôme.'
+		);
 	});
 	it('rejects the same side twice, and the same person twice', () => {
-		expect(checkBinome({ id: 'a', organisationKind: 'epci' }, { id: 'b', organisationKind: 'epci' })).toMatch(/co-pilote communal/);
-		expect(checkBinome({ id: 'a', organisationKind: 'commune' }, { id: 'b', organisationKind: 'commune' })).toMatch(/co-pilote de l’intercommunalité/);
-		expect(checkBinome({ id: 'a', organisationKind: 'commune' }, { id: 'a', organisationKind: 'commune' })).toMatch(/deux personnes différentes/);
+		expect(
+			checkBinome({ id: 'a', organisationKind: 'epci' }, { id: 'b', organisationKind: 'epci' })
+		).toMatch(/co-pilote communal/);
+		expect(
+			checkBinome(
+				{ id: 'a', organisationKind: 'commune' },
+				{ id: 'b', organisationKind: 'commune' }
+			)
+		).toMatch(/co-pilote de l’intercommunalité/);
+		expect(
+			checkBinome(
+				{ id: 'a', organisationKind: 'commune' },
+				{ id: 'a', organisationKind: 'commune' }
+			)
+		).toMatch(/deux personnes différentes/);
 	});
 });
 
@@ -50,7 +76,13 @@ describe('creating a document: bad input gives a French message', () => {
 	it('accepts a complete RIFSEEP position', async () => {
 		const parsed = await parseNewDocument(db, creator, form(valid()));
 		expect(parsed.ok).toBe(true);
-		if (parsed.ok) expect(parsed.value.input).toMatchObject({ kind: 'position-commune', theme: 'rh', dueDate: '2027-01-15', partnerId: communeDgs.id });
+		if (parsed.ok)
+			expect(parsed.value.input).toMatchObject({
+				kind: 'position-commune',
+				theme: 'rh',
+				dueDate: '2027-01-15',
+				partnerId: communeDgs.id
+			});
 	});
 
 	const cases: [string, Record<string, string>, RegExp][] = [
@@ -73,17 +105,34 @@ describe('creating a document: bad input gives a French message', () => {
 	}
 
 	it('a partner of the same side is refused', async () => {
-		const parsed = await parseNewDocument(db, creator, form({ ...valid(), partner: otherEpciUser.id }));
-		expect(parsed).toMatchObject({ ok: false, message: expect.stringMatching(/co-pilote communal/) });
+		const parsed = await parseNewDocument(
+			db,
+			creator,
+			form({ ...valid(), partner: otherEpciUser.id })
+		);
+		expect(parsed).toMatchObject({
+			ok: false,
+			message: expect.stringMatching(/co-pilote communal/)
+		});
 	});
 
 	it('a user of another territory cannot be co-pilote', async () => {
 		const parsed = await parseNewDocument(db, creator, form({ ...valid(), partner: foreigner.id }));
-		expect(parsed).toMatchObject({ ok: false, message: 'Le second co-pilote n’appartient pas au territoire.' });
+		expect(parsed).toMatchObject({
+			ok: false,
+			message: 'Le second co-pilote n’appartient pas au territoire.'
+		});
 	});
 
 	it('an organisation of another territory cannot be concerned', async () => {
-		const parsed = await parseNewDocument(db, creator, form({ ...valid(), organisations: [foreigner.organisationId] }));
-		expect(parsed).toMatchObject({ ok: false, message: expect.stringMatching(/organisations choisies/) });
+		const parsed = await parseNewDocument(
+			db,
+			creator,
+			form({ ...valid(), organisations: [foreigner.organisationId] })
+		);
+		expect(parsed).toMatchObject({
+			ok: false,
+			message: expect.stringMatching(/organisations choisies/)
+		});
 	});
 });

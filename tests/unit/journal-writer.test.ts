@@ -3,7 +3,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { Db } from '../../src/lib/server/db';
-import { appendJournal, appendJournalNow, journalEntry, loadStoredState, type JournalAppend } from '../../src/lib/server/documents/journal';
+import {
+	appendJournal,
+	appendJournalNow,
+	journalEntry,
+	loadStoredState,
+	type JournalAppend
+} from '../../src/lib/server/documents/journal';
 import { JournalWriter, type JournalSource } from '../../server/collab/journal-writer';
 import { freshDb, storedText } from '../helpers/db';
 import { TEST_DIALECT } from '../helpers/dialect';
@@ -27,8 +33,18 @@ function typing(text: string, clientID: number): Uint8Array {
 }
 
 async function journalRows(documentId: string) {
-	const rows = await db.selectFrom('document_update').selectAll().where('document_id', '=', documentId).orderBy('seq').execute();
-	return rows.map((r) => ({ seq: Number(r.seq), user: r.user_id, data: Buffer.from(r.data).toString('hex'), at: Number(r.created_at) }));
+	const rows = await db
+		.selectFrom('document_update')
+		.selectAll()
+		.where('document_id', '=', documentId)
+		.orderBy('seq')
+		.execute();
+	return rows.map((r) => ({
+		seq: Number(r.seq),
+		user: r.user_id,
+		data: Buffer.from(r.data).toString('hex'),
+		at: Number(r.created_at)
+	}));
 }
 
 describe('journal write paths', () => {
@@ -47,7 +63,10 @@ describe('journal write paths', () => {
 		expect(appendJournalNow(db, [batch(a, base.a)], 5_000)).toBe(TEST_DIALECT === 'sqlite');
 		if (TEST_DIALECT !== 'sqlite') await appendJournal(db, [batch(a, base.a)], 5_000);
 		await appendJournal(db, [batch(b, base.b)], 5_000);
-		const [rowsA, rowsB] = [(await journalRows(a)).slice(base.a), (await journalRows(b)).slice(base.b)];
+		const [rowsA, rowsB] = [
+			(await journalRows(a)).slice(base.a),
+			(await journalRows(b)).slice(base.b)
+		];
 		expect(rowsA).toHaveLength(2);
 		expect(rowsA).toEqual(rowsB);
 		expect(rowsA.map((r) => [r.seq, r.user, r.at])).toEqual([
@@ -60,21 +79,36 @@ describe('journal write paths', () => {
 		const a = await buildDocument(db, author);
 		const before = await journalRows(a);
 		const good = { userId: author.id, data: typing('ok', 22) };
-		await expect(appendJournal(db, [{ documentId: a, afterSeq: before.length, entries: [good] }, { documentId: 'inconnu', afterSeq: 0, entries: [good] }])).rejects.toThrow(/foreign key/i);
+		await expect(
+			appendJournal(db, [
+				{ documentId: a, afterSeq: before.length, entries: [good] },
+				{ documentId: 'inconnu', afterSeq: 0, entries: [good] }
+			])
+		).rejects.toThrow(/foreign key/i);
 		expect(await journalRows(a)).toEqual(before);
 	});
 
-	it.runIf(TEST_DIALECT === 'sqlite')('the fast path stores nothing of a batch that fails, and gives way inside a transaction', async () => {
-		const a = await buildDocument(db, author);
-		const before = await journalRows(a);
-		const good = { userId: author.id, data: typing('ok', 21) };
-		// The second document does not exist: the foreign key refuses it, the whole call rolls back.
-		expect(() => appendJournalNow(db, [{ documentId: a, afterSeq: before.length, entries: [good] }, { documentId: 'inconnu', afterSeq: 0, entries: [good] }])).toThrow(/FOREIGN KEY/);
-		expect(await journalRows(a)).toEqual(before);
-		await db.transaction().execute(async () => {
-			expect(appendJournalNow(db, [{ documentId: a, afterSeq: before.length, entries: [good] }])).toBe(false);
-		});
-	});
+	it.runIf(TEST_DIALECT === 'sqlite')(
+		'the fast path stores nothing of a batch that fails, and gives way inside a transaction',
+		async () => {
+			const a = await buildDocument(db, author);
+			const before = await journalRows(a);
+			const good = { userId: author.id, data: typing('ok', 21) };
+			// The second document does not exist: the foreign key refuses it, the whole call rolls back.
+			expect(() =>
+				appendJournalNow(db, [
+					{ documentId: a, afterSeq: before.length, entries: [good] },
+					{ documentId: 'inconnu', afterSeq: 0, entries: [good] }
+				])
+			).toThrow(/FOREIGN KEY/);
+			expect(await journalRows(a)).toEqual(before);
+			await db.transaction().execute(async () => {
+				expect(
+					appendJournalNow(db, [{ documentId: a, afterSeq: before.length, entries: [good] }])
+				).toBe(false);
+			});
+		}
+	);
 });
 
 describe('journal rows holding several updates', () => {
@@ -86,7 +120,9 @@ describe('journal rows holding several updates', () => {
 		const keystrokes: Uint8Array[] = [];
 		doc.on('update', (u: Uint8Array) => keystrokes.push(u));
 		for (const ch of 'RH ') doc.getText('t').insert(doc.getText('t').length, ch);
-		const append = [{ documentId: a, afterSeq: before.lastSeq, entries: [journalEntry(author.id, keystrokes)] }];
+		const append = [
+			{ documentId: a, afterSeq: before.lastSeq, entries: [journalEntry(author.id, keystrokes)] }
+		];
 		if (!appendJournalNow(db, append)) await appendJournal(db, append);
 		const rows = (await journalRows(a)).slice(before.lastSeq);
 		expect(rows.map((r) => [r.seq, r.user])).toEqual([[before.lastSeq + 1, author.id]]);
@@ -122,9 +158,21 @@ describe('JournalWriter', () => {
 		const [a, b] = [await buildDocument(db, author), await buildDocument(db, author)];
 		const [seqA, seqB] = [(await journalRows(a)).length, (await journalRows(b)).length];
 		const sources = [
-			new FakeSource({ documentId: a, afterSeq: seqA, entries: [{ userId: author.id, data: typing('Ordre du jour', 31) }] }),
-			new FakeSource({ documentId: 'supprimé', afterSeq: 0, entries: [{ userId: author.id, data: typing('perdu', 32) }] }),
-			new FakeSource({ documentId: b, afterSeq: seqB, entries: [{ userId: author.id, data: typing('Relevé de décisions', 33) }] })
+			new FakeSource({
+				documentId: a,
+				afterSeq: seqA,
+				entries: [{ userId: author.id, data: typing('Ordre du jour', 31) }]
+			}),
+			new FakeSource({
+				documentId: 'supprimé',
+				afterSeq: 0,
+				entries: [{ userId: author.id, data: typing('perdu', 32) }]
+			}),
+			new FakeSource({
+				documentId: b,
+				afterSeq: seqB,
+				entries: [{ userId: author.id, data: typing('Relevé de décisions', 33) }]
+			})
 		];
 		const writer = new JournalWriter(db);
 		for (const source of sources) writer.request(source);
@@ -141,7 +189,11 @@ describe('JournalWriter', () => {
 		await db.updateTable('document').set({ updated_at: 1 }).where('id', 'in', [a, b]).execute();
 		const flushedFrom = Date.now();
 		await writer.flushTouches();
-		const touched = await db.selectFrom('document').select(['id', 'updated_at']).where('id', 'in', [a, b]).execute();
+		const touched = await db
+			.selectFrom('document')
+			.select(['id', 'updated_at'])
+			.where('id', 'in', [a, b])
+			.execute();
 		expect(touched).toHaveLength(2);
 		for (const row of touched) expect(Number(row.updated_at)).toBeGreaterThanOrEqual(flushedFrom);
 	});

@@ -11,7 +11,9 @@ describe('password hashing', () => {
 	});
 
 	it('salts: the same password never gives the same hash', async () => {
-		expect(await hashPassword('même mot de passe')).not.toBe(await hashPassword('même mot de passe'));
+		expect(await hashPassword('même mot de passe')).not.toBe(
+			await hashPassword('même mot de passe')
+		);
 	});
 
 	it('treats a corrupt stored hash as a wrong password instead of throwing', async () => {

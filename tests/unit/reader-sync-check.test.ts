@@ -20,7 +20,12 @@ function handWrittenCheck(doc: Y.Doc, update: Uint8Array): boolean {
 	for (const [client, ranges] of ds.clients) {
 		const knownRanges = known.clients.get(client) ?? [];
 		for (const range of ranges) {
-			if (!knownRanges.some((k) => k.clock <= range.clock && range.clock + range.len <= k.clock + k.len)) return true;
+			if (
+				!knownRanges.some(
+					(k) => k.clock <= range.clock && range.clock + range.len <= k.clock + k.len
+				)
+			)
+				return true;
 		}
 	}
 	return false;
@@ -32,7 +37,11 @@ function libraryCheck(doc: Y.Doc, update: Uint8Array): boolean {
 }
 
 function verdicts(doc: Y.Doc, update: Uint8Array) {
-	return { handWritten: handWrittenCheck(doc, update), library: libraryCheck(doc, update), server: bringsSomethingNew(doc, update) };
+	return {
+		handWritten: handWrittenCheck(doc, update),
+		library: libraryCheck(doc, update),
+		server: bringsSomethingNew(doc, update)
+	};
 }
 const NOTHING_NEW = { handWritten: false, library: false, server: false };
 const SOMETHING_NEW = { handWritten: true, library: true, server: true };
@@ -45,7 +54,9 @@ function copyOf(doc: Y.Doc): Y.Doc {
 
 /** What `update` holds, e.g. ['Item 7:0+3', 'Skip 7:3+3', 'Item 7:6+3']. */
 function structsOf(update: Uint8Array): string[] {
-	return Y.decodeUpdate(update).structs.map((s) => `${s.constructor.name} ${s.id.client}:${s.id.clock}+${s.length}`);
+	return Y.decodeUpdate(update).structs.map(
+		(s) => `${s.constructor.name} ${s.id.client}:${s.id.clock}+${s.length}`
+	);
 }
 
 /** Three updates of one client (7), three characters each: clocks 0–2, 3–5, 6–8. */
@@ -84,10 +95,14 @@ describe('telling a reader’s sync reply from an edit: where both rules agree',
 	it('a new insertion and a new deletion are edits', () => {
 		const inserting = copyOf(server);
 		inserting.getText('t').insert(0, 'X');
-		expect(verdicts(server, Y.encodeStateAsUpdate(inserting, Y.encodeStateVector(server)))).toEqual(SOMETHING_NEW);
+		expect(verdicts(server, Y.encodeStateAsUpdate(inserting, Y.encodeStateVector(server)))).toEqual(
+			SOMETHING_NEW
+		);
 		const deleting = copyOf(server);
 		deleting.getText('t').delete(3, 4);
-		expect(verdicts(server, Y.encodeStateAsUpdate(deleting, Y.encodeStateVector(server)))).toEqual(SOMETHING_NEW);
+		expect(verdicts(server, Y.encodeStateAsUpdate(deleting, Y.encodeStateVector(server)))).toEqual(
+			SOMETHING_NEW
+		);
 	});
 
 	it('deleting items the server does not know is an edit, whether their client is known or not', () => {
@@ -95,7 +110,10 @@ describe('telling a reader’s sync reply from an edit: where both rules agree',
 		elsewhere.getText('t').insert(0, 'ailleurs');
 		const deletion = Y.encodeStateAsUpdate(elsewhere);
 		elsewhere.getText('t').delete(0, 3);
-		const onlyTheDeletion = Y.diffUpdate(Y.encodeStateAsUpdate(elsewhere), Y.encodeStateVectorFromUpdate(deletion));
+		const onlyTheDeletion = Y.diffUpdate(
+			Y.encodeStateAsUpdate(elsewhere),
+			Y.encodeStateVectorFromUpdate(deletion)
+		);
 		expect(structsOf(onlyTheDeletion)).toEqual([]);
 		expect(verdicts(server, onlyTheDeletion)).toEqual(SOMETHING_NEW);
 
@@ -157,7 +175,10 @@ describe('where the two rules differ: a Skip that no struct follows', () => {
 		const server = docFrom(first, second, third);
 		const update = loneSkip(9, 5);
 		expect(structsOf(update)).toEqual(['Skip 7:9+5']);
-		expect({ handWritten: handWrittenCheck(server, update), library: libraryCheck(server, update) }).toEqual({ handWritten: false, library: true });
+		expect({
+			handWritten: handWrittenCheck(server, update),
+			library: libraryCheck(server, update)
+		}).toEqual({ handWritten: false, library: true });
 
 		const before = Y.encodeStateAsUpdate(server);
 		Y.applyUpdate(server, update);

@@ -5,12 +5,24 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { WebSocket } from 'ws';
 import { Connection } from '../../server/collab/connection';
-import { RoomJournal, type JournalRoom, type PendingUpdate } from '../../server/collab/room-journal';
+import {
+	RoomJournal,
+	type JournalRoom,
+	type PendingUpdate
+} from '../../server/collab/room-journal';
 import type { JournalSource } from '../../server/collab/journal-writer';
 
 function connectionOf(userId: string): Connection {
-	const user = { id: userId, displayName: userId, organisationName: 'Commune' } as Connection['context']['user'];
-	return new Connection({} as WebSocket, { documentId: 'doc', sessionId: `s-${userId}`, user, canEdit: true }, 0);
+	const user = {
+		id: userId,
+		displayName: userId,
+		organisationName: 'Commune'
+	} as Connection['context']['user'];
+	return new Connection(
+		{} as WebSocket,
+		{ documentId: 'doc', sessionId: `s-${userId}`, user, canEdit: true },
+		0
+	);
 }
 
 function setUp() {
@@ -32,10 +44,17 @@ function setUp() {
 		destroy: () => events.push('destroy')
 	};
 	const requests: JournalSource[] = [];
-	const journal = new RoomJournal(room, null as never, { request: (source) => requests.push(source) }, { compactEvery: 1_000, compactMinIntervalMs: 0 }, () => {});
+	const journal = new RoomJournal(
+		room,
+		null as never,
+		{ request: (source) => requests.push(source) },
+		{ compactEvery: 1_000, compactMinIntervalMs: 0 },
+		() => {}
+	);
 	journal.resume({ lastSeq: 4, updatesSinceSnapshot: 0 });
 	doc.on('update', journal.record);
-	const type = (text: string, by: Connection | null) => Y.transact(doc, () => doc.getText('t').insert(doc.getText('t').length, text), by);
+	const type = (text: string, by: Connection | null) =>
+		Y.transact(doc, () => doc.getText('t').insert(doc.getText('t').length, text), by);
 	return { journal, doc, events, broadcast, requests, type };
 }
 

@@ -15,20 +15,35 @@ beforeAll(async () => {
 describe('demo territory seed', () => {
 	it('creates an agglomeration with about 12 communes of 1,200–7,000 inhabitants, their DGS and three documents', async () => {
 		const result = await seedDemoTerritory(db);
-		const territory = await db.selectFrom('territory').select(['id', 'name']).executeTakeFirstOrThrow();
-		expect(result).toMatchObject({ territoryId: territory.id, territoryName: 'Communauté d’agglomération Cœur de Lauze', password: DEMO_PASSWORD });
+		const territory = await db
+			.selectFrom('territory')
+			.select(['id', 'name'])
+			.executeTakeFirstOrThrow();
+		expect(result).toMatchObject({
+			territoryId: territory.id,
+			territoryName: 'Communauté d’agglomération Cœur de Lauze',
+			password: DEMO_PASSWORD
+		});
 		expect(territory.name).toBe('Communauté d’agglomération Cœur de Lauze');
-		const communes = await db.selectFrom('organisation').selectAll().where('kind', '=', 'commune').execute();
+		const communes = await db
+			.selectFrom('organisation')
+			.selectAll()
+			.where('kind', '=', 'commune')
+			.execute();
 		expect(communes.length).toBe(12);
 		for (const commune of communes) {
 			expect(commune.population).toBeGreaterThanOrEqual(1200);
 			expect(commune.population).toBeLessThanOrEqual(7000);
 			expect(commune.insee_code).toMatch(/^\d{5}$/);
 		}
-		const users = await db.selectFrom('app_user').select(['email', 'organisation_id', 'territory_role', 'job_title']).execute();
+		const users = await db
+			.selectFrom('app_user')
+			.select(['email', 'organisation_id', 'territory_role', 'job_title'])
+			.execute();
 		// The logins printed at start-up are exactly the accounts created.
 		expect(result!.logins.map((l) => l.email).sort()).toEqual(users.map((u) => u.email).sort());
-		for (const commune of communes) expect(users.some((u) => u.organisation_id === commune.id)).toBe(true);
+		for (const commune of communes)
+			expect(users.some((u) => u.organisation_id === commune.id)).toBe(true);
 		expect(users.filter((u) => u.territory_role === 'direction')).toHaveLength(1);
 		expect(users.filter((u) => u.territory_role === 'admin')).toHaveLength(1);
 
@@ -46,7 +61,13 @@ describe('demo territory seed', () => {
 	});
 
 	it('demo accounts sign in with the demo password', async () => {
-		const result = await login(db, new LoginThrottle(), 'isabelle.moreau@saint-aubin.test', DEMO_PASSWORD, '127.0.0.1');
+		const result = await login(
+			db,
+			new LoginThrottle(),
+			'isabelle.moreau@saint-aubin.test',
+			DEMO_PASSWORD,
+			'127.0.0.1'
+		);
 		expect(result.ok).toBe(true);
 	});
 });

@@ -28,7 +28,11 @@ describe('sessions (Lucia pattern)', () => {
 		const session = await createSession(db, token, user.id, now);
 		expect(session.id).toBe(sessionIdFromToken(token));
 		expect(session.id).toMatch(/^[0-9a-f]{64}$/);
-		const stored = await db.selectFrom('session').selectAll().where('user_id', '=', user.id).execute();
+		const stored = await db
+			.selectFrom('session')
+			.selectAll()
+			.where('user_id', '=', user.id)
+			.execute();
 		expect(stored.map((s) => s.id)).not.toContain(token);
 
 		const result = await validateSessionToken(db, token, now + 1000);
@@ -57,7 +61,11 @@ describe('sessions (Lucia pattern)', () => {
 		const t0 = Date.now();
 		await createSession(db, token, user.id, t0);
 		expect((await validateSessionToken(db, token, t0 + 30 * DAY)).session).toBeNull();
-		const row = await db.selectFrom('session').select('id').where('id', '=', sessionIdFromToken(token)).executeTakeFirst();
+		const row = await db
+			.selectFrom('session')
+			.select('id')
+			.where('id', '=', sessionIdFromToken(token))
+			.executeTakeFirst();
 		expect(row).toBeUndefined();
 	});
 

@@ -2,7 +2,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import type { Db } from '../../src/lib/server/db';
-import { ensureDefaultTemplates, getTemplate, instantiateTemplate, listTemplates, checkTemplateBody } from '../../src/lib/server/templates';
+import {
+	ensureDefaultTemplates,
+	getTemplate,
+	instantiateTemplate,
+	listTemplates,
+	checkTemplateBody
+} from '../../src/lib/server/templates';
 import { plainText } from '../../src/lib/server/documents';
 import { DOCUMENT_FRAGMENT } from '../../src/lib/documents/schema';
 import { freshDb } from '../helpers/db';
@@ -17,30 +23,63 @@ type Node = { type: string; attrs?: Record<string, unknown>; content?: Node[]; t
 function instantiate(update: Uint8Array) {
 	const doc = new Y.Doc();
 	Y.applyUpdate(doc, update);
-	return { doc, json: yXmlFragmentToProsemirrorJSON(doc.getXmlFragment(DOCUMENT_FRAGMENT)) as Node };
+	return {
+		doc,
+		json: yXmlFragmentToProsemirrorJSON(doc.getXmlFragment(DOCUMENT_FRAGMENT)) as Node
+	};
 }
-const headings = (json: Node) => (json.content ?? []).filter((n) => n.type === 'heading').map((n) => n.content?.map((t) => t.text).join(''));
+const headings = (json: Node) =>
+	(json.content ?? [])
+		.filter((n) => n.type === 'heading')
+		.map((n) => n.content?.map((t) => t.text).join(''));
 
 describe('templates', () => {
 	it('are stored as data for every kind, once', async () => {
 		await ensureDefaultTemplates(db);
 		const templates = await listTemplates(db);
-		expect(new Set(templates.map((t) => t.kind))).toEqual(new Set(['position-commune', 'plan-de-formation', 'projet-de-territoire', 'compte-rendu', 'note']));
+		expect(new Set(templates.map((t) => t.kind))).toEqual(
+			new Set([
+				'position-commune',
+				'plan-de-formation',
+				'projet-de-territoire',
+				'compte-rendu',
+				'note'
+			])
+		);
 		expect(templates.filter((t) => t.id === 'position-commune')).toHaveLength(1);
 	});
 
 	it('a position commune has Contexte / Cadre réglementaire / Position proposée / Points d’arbitrage / Annexes', async () => {
 		const { json } = instantiate(instantiateTemplate((await getTemplate(db, 'position-commune'))!));
-		expect(headings(json)).toEqual(['Contexte', 'Cadre réglementaire', 'Position proposée', 'Points d’arbitrage', 'Annexes']);
+		expect(headings(json)).toEqual([
+			'Contexte',
+			'Cadre réglementaire',
+			'Position proposée',
+			'Points d’arbitrage',
+			'Annexes'
+		]);
 	});
 
 	it('the RIFSEEP position adds a table of function groups with a header row', async () => {
-		const { json, doc } = instantiate(instantiateTemplate((await getTemplate(db, 'position-commune-rifseep'))!));
+		const { json, doc } = instantiate(
+			instantiateTemplate((await getTemplate(db, 'position-commune-rifseep'))!)
+		);
 		const table = json.content!.find((n) => n.type === 'table')!;
-		const cellText = (cell: Node): string => (cell.content ?? []).map((n) => n.text ?? cellText(n)).join('');
+		const cellText = (cell: Node): string =>
+			(cell.content ?? []).map((n) => n.text ?? cellText(n)).join('');
 		const [header, ...rows] = table.content!;
-		expect(header.content!.map((cell) => cell.type)).toEqual(['tableHeader', 'tableHeader', 'tableHeader', 'tableHeader']);
-		expect(header.content!.map(cellText)).toEqual(['Groupe de fonctions', 'Emplois concernés', 'Montant IFSE plancher (€)', 'Montant IFSE plafond (€)']);
+		expect(header.content!.map((cell) => cell.type)).toEqual([
+			'tableHeader',
+			'tableHeader',
+			'tableHeader',
+			'tableHeader'
+		]);
+		expect(header.content!.map(cellText)).toEqual([
+			'Groupe de fonctions',
+			'Emplois concernés',
+			'Montant IFSE plancher (€)',
+			'Montant IFSE plafond (€)'
+		]);
 		expect(rows.map((row) => cellText(row.content![0]))).toEqual(['A1', 'A2', 'B1', 'C1', 'C2']);
 		expect(plainText(doc)).toContain('Groupe de fonctions\nEmplois concernés');
 		expect(plainText(doc)).toContain('\nA1\nDirection générale\n');
@@ -48,11 +87,20 @@ describe('templates', () => {
 
 	it('minutes follow the three-part agenda of a DGS meeting, with attendees and decisions', async () => {
 		const { json } = instantiate(instantiateTemplate((await getTemplate(db, 'compte-rendu'))!));
-		expect(headings(json)).toEqual(['Participants', '1. Compétences et zones grises', '2. Sujet d’intérêt commun', '3. Thème remonté par les membres', 'Décisions', 'Points à inscrire à la prochaine réunion']);
+		expect(headings(json)).toEqual([
+			'Participants',
+			'1. Compétences et zones grises',
+			'2. Sujet d’intérêt commun',
+			'3. Thème remonté par les membres',
+			'Décisions',
+			'Points à inscrire à la prochaine réunion'
+		]);
 	});
 
 	it('rejects a template body the editor could not open', () => {
-		expect(checkTemplateBody({ type: 'doc', content: [{ type: 'marquee' }] })).toMatch(/pas valide/);
+		expect(checkTemplateBody({ type: 'doc', content: [{ type: 'marquee' }] })).toMatch(
+			/pas valide/
+		);
 		expect(checkTemplateBody({ type: 'doc', content: [{ type: 'paragraph' }] })).toBeNull();
 	});
 });

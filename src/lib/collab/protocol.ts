@@ -15,7 +15,10 @@ export const COLLAB_PATH_PREFIX = '/collab/';
 export function collabUrl(origin: string, documentId: string): { serverUrl: string; room: string } {
 	const url = new URL(origin);
 	const protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-	return { serverUrl: `${protocol}//${url.host}${COLLAB_PATH_PREFIX.slice(0, -1)}`, room: documentId };
+	return {
+		serverUrl: `${protocol}//${url.host}${COLLAB_PATH_PREFIX.slice(0, -1)}`,
+		room: documentId
+	};
 }
 
 /**
@@ -46,7 +49,15 @@ export const CloseCode = {
 	storageFailure: 4500
 } as const;
 
-export type ConnectionProblem = 'session' | 'forbidden' | 'not_found' | 'too_big' | 'malformed' | 'restarting' | 'storage' | 'server';
+export type ConnectionProblem =
+	| 'session'
+	| 'forbidden'
+	| 'not_found'
+	| 'too_big'
+	| 'malformed'
+	| 'restarting'
+	| 'storage'
+	| 'server';
 
 /** French messages the editor shows for each reason the connection could not be kept. */
 export const problemMessages: Record<ConnectionProblem, string> = {

@@ -24,7 +24,12 @@ export function documentExtensions(): AnyExtension[] {
 	return [
 		StarterKit.configure({
 			undoRedo: false, // Yjs provides undo/redo per user; StarterKit's own history would fight it
-			link: { openOnClick: false, autolink: true, protocols: ['mailto'], isAllowedUri: (url) => isAllowedLink(url) }
+			link: {
+				openOnClick: false,
+				autolink: true,
+				protocols: ['mailto'],
+				isAllowedUri: (url) => isAllowedLink(url)
+			}
 		}),
 		TaskList,
 		TaskItem.configure({ nested: true }),
@@ -41,15 +46,38 @@ export function documentSchema() {
 }
 
 /** Small builders for ProseMirror JSON, used by seeds and templates. */
-export type PMNode = { type: string; attrs?: Record<string, unknown>; content?: PMNode[]; text?: string; marks?: { type: string }[] };
+export type PMNode = {
+	type: string;
+	attrs?: Record<string, unknown>;
+	content?: PMNode[];
+	text?: string;
+	marks?: { type: string }[];
+};
 const text = (value: string): PMNode[] => (value ? [{ type: 'text', text: value }] : []);
-const cell = (type: 'tableHeader' | 'tableCell', value: string): PMNode => ({ type, content: [{ type: 'paragraph', content: text(value) }] });
+const cell = (type: 'tableHeader' | 'tableCell', value: string): PMNode => ({
+	type,
+	content: [{ type: 'paragraph', content: text(value) }]
+});
 export const pm = {
 	doc: (...content: PMNode[]): PMNode => ({ type: 'doc', content }),
-	h: (level: 1 | 2 | 3, value: string): PMNode => ({ type: 'heading', attrs: { level }, content: text(value) }),
+	h: (level: 1 | 2 | 3, value: string): PMNode => ({
+		type: 'heading',
+		attrs: { level },
+		content: text(value)
+	}),
 	p: (value: string): PMNode => ({ type: 'paragraph', content: text(value) }),
-	ul: (...items: string[]): PMNode => ({ type: 'bulletList', content: items.map((item) => ({ type: 'listItem', content: [pm.p(item)] })) }),
-	tasks: (...items: string[]): PMNode => ({ type: 'taskList', content: items.map((item) => ({ type: 'taskItem', attrs: { checked: false }, content: [pm.p(item)] })) }),
+	ul: (...items: string[]): PMNode => ({
+		type: 'bulletList',
+		content: items.map((item) => ({ type: 'listItem', content: [pm.p(item)] }))
+	}),
+	tasks: (...items: string[]): PMNode => ({
+		type: 'taskList',
+		content: items.map((item) => ({
+			type: 'taskItem',
+			attrs: { checked: false },
+			content: [pm.p(item)]
+		}))
+	}),
 	/** A table whose first row is a header row. */
 	table: (header: string[], ...rows: string[][]): PMNode => ({
 		type: 'table',

@@ -13,9 +13,12 @@ export async function clearLocalCaches(): Promise<void> {
 	await Promise.all(
 		databases
 			.filter((d) => d.name?.startsWith(PREFIX))
-			.map((d) => new Promise<void>((resolve) => {
-				const request = indexedDB.deleteDatabase(d.name!);
-				request.onsuccess = request.onerror = request.onblocked = () => resolve();
-			}))
+			.map(
+				(d) =>
+					new Promise<void>((resolve) => {
+						const request = indexedDB.deleteDatabase(d.name!);
+						request.onsuccess = request.onerror = request.onblocked = () => resolve();
+					})
+			)
 	);
 }

@@ -8,7 +8,12 @@ import { openDatabase, type Db } from './db';
 export interface CollabHub {
 	closeUserConnections(documentId: string, userId: string, code: number, reason: string): number;
 	closeSessionConnections(sessionId: string, code: number, reason: string): number;
-	closeOrganisationConnections(documentId: string, organisationId: string, code: number, reason: string): number;
+	closeOrganisationConnections(
+		documentId: string,
+		organisationId: string,
+		code: number,
+		reason: string
+	): number;
 }
 
 interface Runtime {

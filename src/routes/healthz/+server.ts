@@ -5,5 +5,8 @@ import { db } from '$lib/server/runtime';
 /** Liveness and readiness: 200 when the database answers, 503 otherwise. */
 export async function GET() {
 	const ok = await isReachable(db());
-	return json({ status: ok ? 'ok' : 'database unreachable' }, { status: ok ? 200 : 503, headers: { 'cache-control': 'no-store' } });
+	return json(
+		{ status: ok ? 'ok' : 'database unreachable' },
+		{ status: ok ? 200 : 503, headers: { 'cache-control': 'no-store' } }
+	);
 }

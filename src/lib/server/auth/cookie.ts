@@ -2,8 +2,19 @@ import type { Cookies } from '@sveltejs/kit';
 
 export const SESSION_COOKIE = 'assemblier-session';
 
-export function setSessionCookie(cookies: Cookies, token: string, expiresAt: number, secure: boolean): void {
-	cookies.set(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure, expires: new Date(expiresAt) });
+export function setSessionCookie(
+	cookies: Cookies,
+	token: string,
+	expiresAt: number,
+	secure: boolean
+): void {
+	cookies.set(SESSION_COOKIE, token, {
+		httpOnly: true,
+		sameSite: 'lax',
+		path: '/',
+		secure,
+		expires: new Date(expiresAt)
+	});
 }
 
 export function deleteSessionCookie(cookies: Cookies, secure: boolean): void {

@@ -9,7 +9,14 @@ export type LoginResult =
 	| { ok: false; reason: 'throttled'; retryAfterMs: number };
 
 /** Checks credentials under throttling and opens a session. The caller sets the cookie. */
-export async function login(db: Db, throttle: LoginThrottle, email: string, password: string, ip: string, now = Date.now()): Promise<LoginResult> {
+export async function login(
+	db: Db,
+	throttle: LoginThrottle,
+	email: string,
+	password: string,
+	ip: string,
+	now = Date.now()
+): Promise<LoginResult> {
 	const normalisedEmail = email.trim().toLowerCase();
 	const retryAfterMs = throttle.retryAfterMs(normalisedEmail, ip, now);
 	if (retryAfterMs > 0) return { ok: false, reason: 'throttled', retryAfterMs };

@@ -36,7 +36,8 @@ export interface SessionUser {
 	territoryId: string;
 }
 
-export type SessionValidation = { session: Session; user: SessionUser } | { session: null; user: null };
+export type SessionValidation =
+	{ session: Session; user: SessionUser } | { session: null; user: null };
 
 export function generateSessionToken(): string {
 	const bytes = new Uint8Array(18);
@@ -48,8 +49,19 @@ export function sessionIdFromToken(token: string): string {
 	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
 }
 
-export async function createSession(db: Db, token: string, userId: string, now = Date.now(), options: SessionOptions = SESSION_DEFAULTS): Promise<Session> {
-	const session: Session = { id: sessionIdFromToken(token), userId, createdAt: now, expiresAt: now + options.idleLifetimeMs };
+export async function createSession(
+	db: Db,
+	token: string,
+	userId: string,
+	now = Date.now(),
+	options: SessionOptions = SESSION_DEFAULTS
+): Promise<Session> {
+	const session: Session = {
+		id: sessionIdFromToken(token),
+		userId,
+		createdAt: now,
+		expiresAt: now + options.idleLifetimeMs
+	};
 	await db
 		.insertInto('session')
 		.values({ id: session.id, user_id: userId, created_at: now, expires_at: session.expiresAt })
@@ -57,7 +69,12 @@ export async function createSession(db: Db, token: string, userId: string, now =
 	return session;
 }
 
-export async function validateSessionToken(db: Db, token: string, now = Date.now(), options: SessionOptions = SESSION_DEFAULTS): Promise<SessionValidation> {
+export async function validateSessionToken(
+	db: Db,
+	token: string,
+	now = Date.now(),
+	options: SessionOptions = SESSION_DEFAULTS
+): Promise<SessionValidation> {
 	const sessionId = sessionIdFromToken(token);
 	const row = await db
 		.selectFrom('session')
@@ -90,7 +107,11 @@ export async function validateSessionToken(db: Db, token: string, now = Date.now
 	}
 	if (expiresAt - now < options.renewWhenBelowMs) {
 		expiresAt = Math.min(now + options.idleLifetimeMs, hardLimit);
-		await db.updateTable('session').set({ expires_at: expiresAt }).where('id', '=', sessionId).execute();
+		await db
+			.updateTable('session')
+			.set({ expires_at: expiresAt })
+			.where('id', '=', sessionId)
+			.execute();
 	}
 	return {
 		session: { id: sessionId, userId: row.userId, createdAt, expiresAt },

@@ -20,7 +20,11 @@ export class LoginThrottle {
 
 	/** Milliseconds to wait before another attempt is allowed, or 0. */
 	retryAfterMs(email: string, ip: string, now = Date.now()): number {
-		const account = this.blockedFor(`account:${email.toLowerCase()}`, this.options.maxFailuresPerAccount, now);
+		const account = this.blockedFor(
+			`account:${email.toLowerCase()}`,
+			this.options.maxFailuresPerAccount,
+			now
+		);
 		const address = this.blockedFor(`ip:${ip}`, this.options.maxFailuresPerIp, now);
 		return Math.max(account, address);
 	}

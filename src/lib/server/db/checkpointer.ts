@@ -17,7 +17,9 @@ function findWorkerFile(): URL {
 		const candidate = new URL(relative, import.meta.url);
 		if (fs.existsSync(fileURLToPath(candidate))) return candidate;
 	}
-	throw new Error(`${WORKER_FILE} introuvable près de ${import.meta.url} : relancez la construction (npm run build).`);
+	throw new Error(
+		`${WORKER_FILE} introuvable près de ${import.meta.url} : relancez la construction (npm run build).`
+	);
 }
 
 export function startCheckpointer(file: string, intervalMs = 1_000): { stop: () => void } {

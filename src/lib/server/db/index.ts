@@ -1,6 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type SqliteDatabase } from 'kysely';
+import {
+	Kysely,
+	Migrator,
+	PostgresDialect,
+	SqliteDialect,
+	sql,
+	type Migration,
+	type SqliteDatabase
+} from 'kysely';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { migrations } from '../../../../migrations/index.js';
@@ -19,7 +27,9 @@ export function openDatabase(url: string): Db {
 	if (isPostgresUrl(url)) {
 		// bigint (int8) comes back as a string by default; our values are epoch ms and sequence numbers.
 		pg.types.setTypeParser(20, (value) => Number(value));
-		return new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }) });
+		return new Kysely<Schema>({
+			dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) })
+		});
 	}
 	const file = url.replace(/^file:/, '');
 	if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -39,7 +49,9 @@ export function openDatabase(url: string): Db {
 			return close();
 		};
 	}
-	const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+	const db = new Kysely<Schema>({
+		dialect: new SqliteDialect({ database: withStatementCache(sqlite) })
+	});
 	sqliteHandles.set(db, sqlite);
 	return db;
 }
@@ -67,7 +79,8 @@ function withStatementCache(sqlite: Database.Database, size = 200): SqliteDataba
 		close: () => sqlite.close(),
 		prepare(sqlText: string) {
 			let statement = statements.get(sqlText);
-			if (statement) statements.delete(sqlText); // re-inserted below: most recently used last
+			if (statement)
+				statements.delete(sqlText); // re-inserted below: most recently used last
 			else {
 				statement = sqlite.prepare(sqlText);
 				if (statements.size >= size) statements.delete(statements.keys().next().value as string);

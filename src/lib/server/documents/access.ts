@@ -41,8 +41,16 @@ export function grant(role: Role, actor: Pick<Actor, 'territoryRole'>): Granted 
  * The role a user has on a document of their territory: the strongest of their own and their
  * organisation's participation; the direction générale reads everything. Null: no access.
  */
-export function effectiveRole(actor: Pick<Actor, 'territoryRole'>, personalRole: Role | null, organisationRole: Role | null): Role | null {
-	return strongestRole(personalRole, organisationRole, actor.territoryRole === 'direction' ? 'reader' : null);
+export function effectiveRole(
+	actor: Pick<Actor, 'territoryRole'>,
+	personalRole: Role | null,
+	organisationRole: Role | null
+): Role | null {
+	return strongestRole(
+		personalRole,
+		organisationRole,
+		actor.territoryRole === 'direction' ? 'reader' : null
+	);
 }
 
 /**
@@ -54,16 +62,30 @@ export function documentsWithViewerRoles(db: Db, viewer: Pick<Actor, 'id' | 'org
 	return db
 		.selectFrom('document')
 		.leftJoin('document_member', (join) =>
-			join.onRef('document_member.document_id', '=', 'document.id').on('document_member.user_id', '=', viewer.id)
+			join
+				.onRef('document_member.document_id', '=', 'document.id')
+				.on('document_member.user_id', '=', viewer.id)
 		)
 		.leftJoin('document_org_member', (join) =>
-			join.onRef('document_org_member.document_id', '=', 'document.id').on('document_org_member.organisation_id', '=', viewer.organisationId)
+			join
+				.onRef('document_org_member.document_id', '=', 'document.id')
+				.on('document_org_member.organisation_id', '=', viewer.organisationId)
 		)
-		.select(['document_member.role as personalRole', 'document_org_member.role as organisationRole']);
+		.select([
+			'document_member.role as personalRole',
+			'document_org_member.role as organisationRole'
+		]);
 }
 
-export async function documentAccess(db: Db, actor: Actor, documentId: string): Promise<DocumentAccess> {
-	const row = await documentsWithViewerRoles(db, actor).select('document.territory_id as territoryId').where('document.id', '=', documentId).executeTakeFirst();
+export async function documentAccess(
+	db: Db,
+	actor: Actor,
+	documentId: string
+): Promise<DocumentAccess> {
+	const row = await documentsWithViewerRoles(db, actor)
+		.select('document.territory_id as territoryId')
+		.where('document.id', '=', documentId)
+		.executeTakeFirst();
 	// A document of another territory does not exist for this user: no hint that the id is valid.
 	if (!row || row.territoryId !== actor.territoryId) return { status: 'not_found' };
 	const role = effectiveRole(actor, row.personalRole, row.organisationRole);

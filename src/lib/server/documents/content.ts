@@ -19,7 +19,9 @@ export function plainText(doc: Y.Doc): string {
 	const lines: string[] = [];
 	const walk = (node: Y.XmlElement | Y.XmlFragment | Y.XmlText) => {
 		if (node instanceof Y.XmlText) {
-			lines[lines.length - 1] += (node.toDelta() as { insert: unknown }[]).map((d) => (typeof d.insert === 'string' ? d.insert : '')).join('');
+			lines[lines.length - 1] += (node.toDelta() as { insert: unknown }[])
+				.map((d) => (typeof d.insert === 'string' ? d.insert : ''))
+				.join('');
 			return;
 		}
 		if (node instanceof Y.XmlElement && isBlock(node.nodeName)) lines.push('');
@@ -34,5 +36,13 @@ export function plainText(doc: Y.Doc): string {
 }
 
 function isBlock(name: string): boolean {
-	return name === 'paragraph' || name === 'heading' || name === 'blockquote' || name === 'codeBlock' || name === 'listItem' || name === 'tableCell' || name === 'tableHeader';
+	return (
+		name === 'paragraph' ||
+		name === 'heading' ||
+		name === 'blockquote' ||
+		name === 'codeBlock' ||
+		name === 'listItem' ||
+		name === 'tableCell' ||
+		name === 'tableHeader'
+	);
 }

@@ -58,7 +58,14 @@ export interface JournalAppend {
 /** The rows to insert, in the column order both write paths use. */
 function journalRows(appends: JournalAppend[], now: number) {
 	return appends.flatMap(({ documentId, afterSeq, entries }) =>
-		entries.map((entry, i) => ({ document_id: documentId, seq: afterSeq + i + 1, user_id: entry.userId, updates: entry.updates ?? 1, data: entry.data, created_at: now }))
+		entries.map((entry, i) => ({
+			document_id: documentId,
+			seq: afterSeq + i + 1,
+			user_id: entry.userId,
+			updates: entry.updates ?? 1,
+			data: entry.data,
+			created_at: now
+		}))
 	);
 }
 
@@ -67,13 +74,20 @@ function journalRows(appends: JournalAppend[], now: number) {
  * what all its documents received in one socket read together, not once per document (fewer
  * commits, shorter stalls when many people type at the same time).
  */
-export async function appendJournal(db: Db, appends: JournalAppend[], now = Date.now()): Promise<void> {
+export async function appendJournal(
+	db: Db,
+	appends: JournalAppend[],
+	now = Date.now()
+): Promise<void> {
 	const rows = journalRows(appends, now);
 	if (rows.length === 0) return;
 	await inTransaction(db, async (trx) => {
 		// Bounded chunks keep each statement under SQLite's bound-parameter limit.
 		for (let i = 0; i < rows.length; i += 500) {
-			await trx.insertInto('document_update').values(rows.slice(i, i + 500)).execute();
+			await trx
+				.insertInto('document_update')
+				.values(rows.slice(i, i + 500))
+				.execute();
 		}
 	});
 }
@@ -100,7 +114,10 @@ const fastPaths = new WeakMap<Database.Database, FastAppend>();
 function fastPath(db: Db, sqlite: Database.Database): FastAppend {
 	let append = fastPaths.get(sqlite);
 	if (append) return append;
-	const [sample] = journalRows([{ documentId: '', afterSeq: 0, entries: [{ userId: null, data: new Uint8Array() }] }], 0);
+	const [sample] = journalRows(
+		[{ documentId: '', afterSeq: 0, entries: [{ userId: null, data: new Uint8Array() }] }],
+		0
+	);
 	const insert = sqlite.prepare(db.insertInto('document_update').values(sample).compile().sql);
 	append = sqlite.transaction((appends: JournalAppend[], now: number) => {
 		// Object.values follows the keys' order, the order Kysely listed the columns in.
@@ -111,14 +128,28 @@ function fastPath(db: Db, sqlite: Database.Database): FastAppend {
 }
 
 /** Bumps the documents' last activity (the dashboard sorts by it). */
-export async function touchDocuments(db: Db, documentIds: string[], at = Date.now()): Promise<void> {
+export async function touchDocuments(
+	db: Db,
+	documentIds: string[],
+	at = Date.now()
+): Promise<void> {
 	for (let i = 0; i < documentIds.length; i += 500) {
-		await db.updateTable('document').set({ updated_at: at }).where('id', 'in', documentIds.slice(i, i + 500)).execute();
+		await db
+			.updateTable('document')
+			.set({ updated_at: at })
+			.where('id', 'in', documentIds.slice(i, i + 500))
+			.execute();
 	}
 }
 
 /** Appends one document's updates after `afterSeq`; returns the new last sequence number. */
-export async function appendUpdates(db: Db, documentId: string, afterSeq: number, entries: JournalEntry[], now = Date.now()): Promise<number> {
+export async function appendUpdates(
+	db: Db,
+	documentId: string,
+	afterSeq: number,
+	entries: JournalEntry[],
+	now = Date.now()
+): Promise<number> {
 	if (entries.length === 0) return afterSeq;
 	await appendJournal(db, [{ documentId, afterSeq, entries }], now);
 	return afterSeq + entries.length;
@@ -146,20 +177,39 @@ export async function loadStoredState(db: Db, documentId: string): Promise<Store
 		updates += list.length;
 		for (const update of list) parts.push(update);
 	}
-	const state = parts.length === 0 ? Y.encodeStateAsUpdate(new Y.Doc()) : parts.length === 1 ? parts[0] : Y.mergeUpdates(parts);
-	return { state, lastSeq: rows.length ? Number(rows[rows.length - 1].seq) : fromSeq, updatesSinceSnapshot: updates };
+	const state =
+		parts.length === 0
+			? Y.encodeStateAsUpdate(new Y.Doc())
+			: parts.length === 1
+				? parts[0]
+				: Y.mergeUpdates(parts);
+	return {
+		state,
+		lastSeq: rows.length ? Number(rows[rows.length - 1].seq) : fromSeq,
+		updatesSinceSnapshot: updates
+	};
 }
 
 /** Stores the compacted state up to `uptoSeq`; journal rows stay as authorship history. */
-export async function saveSnapshot(db: Db, documentId: string, uptoSeq: number, state: Uint8Array, now = Date.now()): Promise<void> {
+export async function saveSnapshot(
+	db: Db,
+	documentId: string,
+	uptoSeq: number,
+	state: Uint8Array,
+	now = Date.now()
+): Promise<void> {
 	await db
 		.insertInto('document_snapshot')
 		.values({ document_id: documentId, upto_seq: uptoSeq, state, updated_at: now })
-		.onConflict((oc) => oc.column('document_id').doUpdateSet({ upto_seq: uptoSeq, state, updated_at: now }))
+		.onConflict((oc) =>
+			oc.column('document_id').doUpdateSet({ upto_seq: uptoSeq, state, updated_at: now })
+		)
 		.execute();
 }
 
 /** Both drivers return Buffer subclasses; Yjs wants plain Uint8Array views. */
 function toBytes(value: Uint8Array): Uint8Array {
-	return value instanceof Uint8Array && value.constructor === Uint8Array ? value : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+	return value instanceof Uint8Array && value.constructor === Uint8Array
+		? value
+		: new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
 }

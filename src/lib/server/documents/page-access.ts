@@ -3,12 +3,20 @@ import { error } from '@sveltejs/kit';
 import type { SessionUser } from '../auth/session';
 import type { Db } from '../db';
 import { documentAccess } from './access';
-import { ACCESS_MESSAGES, closeRightsChanged, type CommandFailure, type CommandResult, type CommandSuccess, type RightsHub } from './commands/result';
+import {
+	ACCESS_MESSAGES,
+	closeRightsChanged,
+	type CommandFailure,
+	type CommandResult,
+	type CommandSuccess,
+	type RightsHub
+} from './commands/result';
 
 /** For routes: the viewer's access to a document, or the matching HTTP error (404 / 403). */
 export async function requireDocumentAccess(db: Db, user: SessionUser, documentId: string) {
 	const access = await documentAccess(db, user, documentId);
-	if (access.status !== 'granted') error(access.status === 'not_found' ? 404 : 403, ACCESS_MESSAGES[access.status]);
+	if (access.status !== 'granted')
+		error(access.status === 'not_found' ? 404 : 403, ACCESS_MESSAGES[access.status]);
 	return access;
 }
 
@@ -18,7 +26,10 @@ export async function requireDocumentAccess(db: Db, user: SessionUser, documentI
  * sockets of everyone whose rights changed. What remains is a success or a refused input,
  * for the action to show beside its form.
  */
-export async function settle<T extends object>(hub: RightsHub | null, pending: Promise<CommandResult<T>>): Promise<CommandSuccess<T> | CommandFailure> {
+export async function settle<T extends object>(
+	hub: RightsHub | null,
+	pending: Promise<CommandResult<T>>
+): Promise<CommandSuccess<T> | CommandFailure> {
 	const result = await pending;
 	if (!result.ok) {
 		if (result.denied) error(result.status, result.message);

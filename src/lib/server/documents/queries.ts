@@ -24,7 +24,10 @@ export interface DocumentSummary {
 }
 
 /** EPCI co-pilote first, then the commune's: the binôme reads the same way everywhere. */
-export function epciFirst(a: { organisationKind: 'epci' | 'commune' }, b: { organisationKind: 'epci' | 'commune' }): number {
+export function epciFirst(
+	a: { organisationKind: 'epci' | 'commune' },
+	b: { organisationKind: 'epci' | 'commune' }
+): number {
 	return a.organisationKind === b.organisationKind ? 0 : a.organisationKind === 'epci' ? -1 : 1;
 }
 
@@ -78,11 +81,22 @@ export async function listTerritoryDocuments(db: Db, viewer: Actor): Promise<Doc
 		.selectFrom('document_member')
 		.innerJoin('app_user', 'app_user.id', 'document_member.user_id')
 		.innerJoin('organisation', 'organisation.id', 'app_user.organisation_id')
-		.select(['document_member.document_id as documentId', 'app_user.id', 'app_user.display_name as name', 'organisation.id as organisationId', 'organisation.name as organisationName', 'organisation.kind as organisationKind'])
+		.select([
+			'document_member.document_id as documentId',
+			'app_user.id',
+			'app_user.display_name as name',
+			'organisation.id as organisationId',
+			'organisation.name as organisationName',
+			'organisation.kind as organisationKind'
+		])
 		.where('document_member.role', '=', 'colead')
 		.where('document_member.document_id', 'in', ids)
 		.execute();
-	const concerned = await db.selectFrom('document_organisation').select(['document_id', 'organisation_id']).where('document_id', 'in', ids).execute();
+	const concerned = await db
+		.selectFrom('document_organisation')
+		.select(['document_id', 'organisation_id'])
+		.where('document_id', 'in', ids)
+		.execute();
 	return rows.map((r) => ({
 		id: r.id,
 		title: r.title,
@@ -98,7 +112,12 @@ export async function listTerritoryDocuments(db: Db, viewer: Actor): Promise<Doc
 		coleads: coleads
 			.filter((c) => c.documentId === r.id)
 			.sort(epciFirst)
-			.map(({ id, name, organisationId, organisationName }) => ({ id, name, organisationId, organisationName })),
+			.map(({ id, name, organisationId, organisationName }) => ({
+				id,
+				name,
+				organisationId,
+				organisationName
+			})),
 		organisationIds: concerned.filter((c) => c.document_id === r.id).map((c) => c.organisation_id)
 	}));
 }
@@ -106,16 +125,43 @@ export async function listTerritoryDocuments(db: Db, viewer: Actor): Promise<Doc
 export async function getDocument(db: Db, documentId: string) {
 	const row = await db
 		.selectFrom('document')
-		.select(['id', 'title', 'kind', 'theme', 'status', 'summary', 'due_date as dueDate', 'territory_id as territoryId', 'created_by as createdBy', 'created_at as createdAt', 'updated_at as updatedAt'])
+		.select([
+			'id',
+			'title',
+			'kind',
+			'theme',
+			'status',
+			'summary',
+			'due_date as dueDate',
+			'territory_id as territoryId',
+			'created_by as createdBy',
+			'created_at as createdAt',
+			'updated_at as updatedAt'
+		])
 		.where('id', '=', documentId)
 		.executeTakeFirst();
 	if (!row) return null;
-	const organisations = await db.selectFrom('document_organisation').select('organisation_id').where('document_id', '=', documentId).execute();
-	return { ...row, createdAt: Number(row.createdAt), updatedAt: Number(row.updatedAt), organisationIds: organisations.map((o) => o.organisation_id) };
+	const organisations = await db
+		.selectFrom('document_organisation')
+		.select('organisation_id')
+		.where('document_id', '=', documentId)
+		.execute();
+	return {
+		...row,
+		createdAt: Number(row.createdAt),
+		updatedAt: Number(row.updatedAt),
+		organisationIds: organisations.map((o) => o.organisation_id)
+	};
 }
 
 /** Creates a document with its binôme (creator + partner as co-pilotes); `initialContent` is a Yjs update. Inputs must be validated. */
-export async function createDocument(db: Db, creator: { id: string; territoryId: string }, input: NewDocument, initialContent?: Uint8Array, now = Date.now()): Promise<string> {
+export async function createDocument(
+	db: Db,
+	creator: { id: string; territoryId: string },
+	input: NewDocument,
+	initialContent?: Uint8Array,
+	now = Date.now()
+): Promise<string> {
 	const id = newId();
 	await inTransaction(db, async (trx) => {
 		await trx
@@ -136,33 +182,73 @@ export async function createDocument(db: Db, creator: { id: string; territoryId:
 			.execute();
 		await trx
 			.insertInto('document_member')
-			.values([creator.id, input.partnerId].map((userId) => ({ document_id: id, user_id: userId, role: 'colead' as const, added_by: creator.id, added_at: now })))
+			.values(
+				[creator.id, input.partnerId].map((userId) => ({
+					document_id: id,
+					user_id: userId,
+					role: 'colead' as const,
+					added_by: creator.id,
+					added_at: now
+				}))
+			)
 			.execute();
 		if (input.organisationIds.length) {
-			await trx.insertInto('document_organisation').values(input.organisationIds.map((organisationId) => ({ document_id: id, organisation_id: organisationId }))).execute();
+			await trx
+				.insertInto('document_organisation')
+				.values(
+					input.organisationIds.map((organisationId) => ({
+						document_id: id,
+						organisation_id: organisationId
+					}))
+				)
+				.execute();
 		}
-		if (initialContent) await appendUpdates(trx, id, 0, [{ userId: creator.id, data: initialContent }], now);
+		if (initialContent)
+			await appendUpdates(trx, id, 0, [{ userId: creator.id, data: initialContent }], now);
 	});
 	return id;
 }
 
-export async function updateMetadata(db: Db, documentId: string, input: Omit<NewDocument, 'partnerId' | 'kind'>, now = Date.now()): Promise<void> {
+export async function updateMetadata(
+	db: Db,
+	documentId: string,
+	input: Omit<NewDocument, 'partnerId' | 'kind'>,
+	now = Date.now()
+): Promise<void> {
 	await inTransaction(db, async (trx) => {
 		await trx
 			.updateTable('document')
-			.set({ title: input.title, theme: input.theme, summary: input.summary, due_date: input.dueDate, updated_at: now })
+			.set({
+				title: input.title,
+				theme: input.theme,
+				summary: input.summary,
+				due_date: input.dueDate,
+				updated_at: now
+			})
 			.where('id', '=', documentId)
 			.execute();
 		await trx.deleteFrom('document_organisation').where('document_id', '=', documentId).execute();
 		if (input.organisationIds.length) {
-			await trx.insertInto('document_organisation').values(input.organisationIds.map((organisationId) => ({ document_id: documentId, organisation_id: organisationId }))).execute();
+			await trx
+				.insertInto('document_organisation')
+				.values(
+					input.organisationIds.map((organisationId) => ({
+						document_id: documentId,
+						organisation_id: organisationId
+					}))
+				)
+				.execute();
 		}
 	});
 	await syncSearchTitle(db, documentId, input.title);
 }
 
 async function syncSearchTitle(db: Db, documentId: string, title: string): Promise<void> {
-	await db.updateTable('document_search').set({ title }).where('document_id', '=', documentId).execute();
+	await db
+		.updateTable('document_search')
+		.set({ title })
+		.where('document_id', '=', documentId)
+		.execute();
 }
 
 export async function listMembers(db: Db, documentId: string): Promise<DocumentMember[]> {
@@ -186,11 +272,18 @@ export async function listMembers(db: Db, documentId: string): Promise<DocumentM
 	return rows.sort((a, b) => ROLE_RANK[b.role] - ROLE_RANK[a.role]);
 }
 
-export async function listOrganisationMembers(db: Db, documentId: string): Promise<OrganisationMember[]> {
+export async function listOrganisationMembers(
+	db: Db,
+	documentId: string
+): Promise<OrganisationMember[]> {
 	return db
 		.selectFrom('document_org_member')
 		.innerJoin('organisation', 'organisation.id', 'document_org_member.organisation_id')
-		.select(['organisation.id as organisationId', 'organisation.name as organisationName', 'document_org_member.role as role'])
+		.select([
+			'organisation.id as organisationId',
+			'organisation.name as organisationName',
+			'document_org_member.role as role'
+		])
 		.where('document_org_member.document_id', '=', documentId)
 		.orderBy('organisation.name')
 		.execute();
@@ -204,35 +297,84 @@ type Participant = { userId: string } | { organisationId: string };
  * Users and organisations share the row shape, only the table and key column differ (and each
  * table holds only its own kind of role, hence R for the previous one).
  */
-async function setParticipantRole<R extends DocumentRole>(db: Db, documentId: string, participant: Participant, role: R, addedBy: string, now: number): Promise<R | null> {
-	const [table, column, id] = 'userId' in participant ? (['document_member', 'user_id', participant.userId] as const) : (['document_org_member', 'organisation_id', participant.organisationId] as const);
+async function setParticipantRole<R extends DocumentRole>(
+	db: Db,
+	documentId: string,
+	participant: Participant,
+	role: R,
+	addedBy: string,
+	now: number
+): Promise<R | null> {
+	const [table, column, id] =
+		'userId' in participant
+			? (['document_member', 'user_id', participant.userId] as const)
+			: (['document_org_member', 'organisation_id', participant.organisationId] as const);
 	return inTransaction(db, async (trx) => {
-		const existing = await trx.selectFrom(table).select('role').where('document_id', '=', documentId).where(column, '=', id).executeTakeFirst();
+		const existing = await trx
+			.selectFrom(table)
+			.select('role')
+			.where('document_id', '=', documentId)
+			.where(column, '=', id)
+			.executeTakeFirst();
 		if (existing) {
-			await trx.updateTable(table).set({ role }).where('document_id', '=', documentId).where(column, '=', id).execute();
+			await trx
+				.updateTable(table)
+				.set({ role })
+				.where('document_id', '=', documentId)
+				.where(column, '=', id)
+				.execute();
 		} else {
-			await trx.insertInto(table).values({ document_id: documentId, [column]: id, role, added_by: addedBy, added_at: now }).execute();
+			await trx
+				.insertInto(table)
+				.values({ document_id: documentId, [column]: id, role, added_by: addedBy, added_at: now })
+				.execute();
 		}
 		return (existing?.role as R | undefined) ?? null;
 	});
 }
 
 /** Adds a participant or changes their role (never a co-pilote: see setBinome). Returns the previous role. */
-export function setMember(db: Db, documentId: string, userId: string, role: DocumentRole, addedBy: string, now = Date.now()): Promise<DocumentRole | null> {
+export function setMember(
+	db: Db,
+	documentId: string,
+	userId: string,
+	role: DocumentRole,
+	addedBy: string,
+	now = Date.now()
+): Promise<DocumentRole | null> {
 	return setParticipantRole(db, documentId, { userId }, role, addedBy, now);
 }
 
 export async function removeMember(db: Db, documentId: string, userId: string): Promise<boolean> {
-	const result = await db.deleteFrom('document_member').where('document_id', '=', documentId).where('user_id', '=', userId).executeTakeFirst();
+	const result = await db
+		.deleteFrom('document_member')
+		.where('document_id', '=', documentId)
+		.where('user_id', '=', userId)
+		.executeTakeFirst();
 	return Number(result.numDeletedRows) > 0;
 }
 
-export function setOrganisationMember(db: Db, documentId: string, organisationId: string, role: OrganisationRole, addedBy: string, now = Date.now()): Promise<OrganisationRole | null> {
+export function setOrganisationMember(
+	db: Db,
+	documentId: string,
+	organisationId: string,
+	role: OrganisationRole,
+	addedBy: string,
+	now = Date.now()
+): Promise<OrganisationRole | null> {
 	return setParticipantRole(db, documentId, { organisationId }, role, addedBy, now);
 }
 
-export async function removeOrganisationMember(db: Db, documentId: string, organisationId: string): Promise<boolean> {
-	const result = await db.deleteFrom('document_org_member').where('document_id', '=', documentId).where('organisation_id', '=', organisationId).executeTakeFirst();
+export async function removeOrganisationMember(
+	db: Db,
+	documentId: string,
+	organisationId: string
+): Promise<boolean> {
+	const result = await db
+		.deleteFrom('document_org_member')
+		.where('document_id', '=', documentId)
+		.where('organisation_id', '=', organisationId)
+		.executeTakeFirst();
 	return Number(result.numDeletedRows) > 0;
 }
 
@@ -240,13 +382,29 @@ export async function removeOrganisationMember(db: Db, documentId: string, organ
  * Replaces the binôme. Former co-pilotes who leave it stay as rédacteurs: they keep writing,
  * they no longer steer. Returns the ids whose role changed.
  */
-export async function setBinome(db: Db, documentId: string, pair: [string, string], by: string, now = Date.now()): Promise<string[]> {
+export async function setBinome(
+	db: Db,
+	documentId: string,
+	pair: [string, string],
+	by: string,
+	now = Date.now()
+): Promise<string[]> {
 	return inTransaction(db, async (trx) => {
-		const current = await trx.selectFrom('document_member').select('user_id').where('document_id', '=', documentId).where('role', '=', 'colead').execute();
+		const current = await trx
+			.selectFrom('document_member')
+			.select('user_id')
+			.where('document_id', '=', documentId)
+			.where('role', '=', 'colead')
+			.execute();
 		const changed: string[] = [];
 		for (const { user_id } of current) {
 			if (pair.includes(user_id)) continue;
-			await trx.updateTable('document_member').set({ role: 'editor' }).where('document_id', '=', documentId).where('user_id', '=', user_id).execute();
+			await trx
+				.updateTable('document_member')
+				.set({ role: 'editor' })
+				.where('document_id', '=', documentId)
+				.where('user_id', '=', user_id)
+				.execute();
 			changed.push(user_id);
 		}
 		for (const userId of pair) {

@@ -15,14 +15,19 @@ export function checkTitle(raw: unknown): Checked<string> {
 	if (typeof raw !== 'string') return { ok: false, message: 'Indiquez un titre.' };
 	const title = raw.replace(/\s+/g, ' ').trim();
 	if (!title) return { ok: false, message: 'Indiquez un titre.' };
-	if (title.length > TITLE_MAX_LENGTH) return { ok: false, message: `Le titre ne doit pas dépasser ${TITLE_MAX_LENGTH} caractères.` };
+	if (title.length > TITLE_MAX_LENGTH)
+		return { ok: false, message: `Le titre ne doit pas dépasser ${TITLE_MAX_LENGTH} caractères.` };
 	// Output is escaped anyway; markup in a title is refused so it never reaches an export or an e-mail.
-	if (/[<>]/.test(title)) return { ok: false, message: 'Le titre ne peut pas contenir les caractères < ou >.' };
+	if (/[<>]/.test(title))
+		return { ok: false, message: 'Le titre ne peut pas contenir les caractères < ou >.' };
 	return { ok: true, value: title };
 }
 
 /** A binôme joins the intercommunality and a commune: one co-pilote on each side. */
-export function checkBinome(a: Pick<TerritoryUser, 'id' | 'organisationKind'>, b: Pick<TerritoryUser, 'id' | 'organisationKind'> | null): string | null {
+export function checkBinome(
+	a: Pick<TerritoryUser, 'id' | 'organisationKind'>,
+	b: Pick<TerritoryUser, 'id' | 'organisationKind'> | null
+): string | null {
 	if (!b) return 'Choisissez le second co-pilote du binôme.';
 	if (a.id === b.id) return 'Le binôme réunit deux personnes différentes.';
 	if (a.organisationKind === b.organisationKind) {
@@ -37,15 +42,26 @@ function checkDueDate(raw: string): Checked<string | null> {
 	if (!raw) return { ok: true, value: null };
 	const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
 	const date = match ? new Date(`${raw}T00:00:00Z`) : null;
-	if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== raw) return { ok: false, message: 'L’échéance doit être une date valide.' };
+	if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== raw)
+		return { ok: false, message: 'L’échéance doit être une date valide.' };
 	return { ok: true, value: raw };
 }
 
-async function checkOrganisations(db: Db, territoryId: string, ids: string[]): Promise<Checked<string[]>> {
+async function checkOrganisations(
+	db: Db,
+	territoryId: string,
+	ids: string[]
+): Promise<Checked<string[]>> {
 	const unique = [...new Set(ids.filter(Boolean))];
 	if (unique.length === 0) return { ok: true, value: [] };
-	const found = await db.selectFrom('organisation').select('id').where('territory_id', '=', territoryId).where('id', 'in', unique).execute();
-	if (found.length !== unique.length) return { ok: false, message: 'Une des organisations choisies n’appartient pas au territoire.' };
+	const found = await db
+		.selectFrom('organisation')
+		.select('id')
+		.where('territory_id', '=', territoryId)
+		.where('id', 'in', unique)
+		.execute();
+	if (found.length !== unique.length)
+		return { ok: false, message: 'Une des organisations choisies n’appartient pas au territoire.' };
 	return { ok: true, value: unique };
 }
 
@@ -55,32 +71,68 @@ const field = (form: FormData, name: string) => {
 };
 
 /** Common metadata (title, theme, summary, due date, organisations concerned). */
-export async function parseMetadata(db: Db, user: Pick<SessionUser, 'territoryId'>, form: FormData): Promise<Checked<Omit<NewDocument, 'kind' | 'partnerId'>>> {
+export async function parseMetadata(
+	db: Db,
+	user: Pick<SessionUser, 'territoryId'>,
+	form: FormData
+): Promise<Checked<Omit<NewDocument, 'kind' | 'partnerId'>>> {
 	const title = checkTitle(form.get('title'));
 	if (!title.ok) return title;
 	const theme = field(form, 'theme');
 	if (theme && !isTheme(theme)) return { ok: false, message: 'Thème inconnu.' };
 	const summary = field(form, 'summary');
-	if (summary.length > SUMMARY_MAX_LENGTH) return { ok: false, message: `Le résumé ne doit pas dépasser ${SUMMARY_MAX_LENGTH} caractères.` };
+	if (summary.length > SUMMARY_MAX_LENGTH)
+		return {
+			ok: false,
+			message: `Le résumé ne doit pas dépasser ${SUMMARY_MAX_LENGTH} caractères.`
+		};
 	const dueDate = checkDueDate(field(form, 'dueDate'));
 	if (!dueDate.ok) return dueDate;
-	const organisations = await checkOrganisations(db, user.territoryId, form.getAll('organisations').map(String));
+	const organisations = await checkOrganisations(
+		db,
+		user.territoryId,
+		form.getAll('organisations').map(String)
+	);
 	if (!organisations.ok) return organisations;
-	return { ok: true, value: { title: title.value, theme: theme || null, summary, dueDate: dueDate.value, organisationIds: organisations.value } };
+	return {
+		ok: true,
+		value: {
+			title: title.value,
+			theme: theme || null,
+			summary,
+			dueDate: dueDate.value,
+			organisationIds: organisations.value
+		}
+	};
 }
 
 /** Everything needed to create a document, checked; the creator is one half of the binôme. */
-export async function parseNewDocument(db: Db, creator: Pick<SessionUser, 'id' | 'territoryId' | 'organisationKind'>, form: FormData): Promise<Checked<{ input: NewDocument; template: Template }>> {
+export async function parseNewDocument(
+	db: Db,
+	creator: Pick<SessionUser, 'id' | 'territoryId' | 'organisationKind'>,
+	form: FormData
+): Promise<Checked<{ input: NewDocument; template: Template }>> {
 	const kind = field(form, 'kind');
 	if (!isKind(kind)) return { ok: false, message: 'Type de document inconnu.' };
 	const template = await getTemplate(db, field(form, 'template') || kind);
-	if (!template || template.kind !== kind) return { ok: false, message: 'Ce modèle ne correspond pas au type de document choisi.' };
+	if (!template || template.kind !== kind)
+		return { ok: false, message: 'Ce modèle ne correspond pas au type de document choisi.' };
 	const metadata = await parseMetadata(db, creator, form);
 	if (!metadata.ok) return metadata;
 	const partnerId = field(form, 'partner');
 	const partner = partnerId ? await findTerritoryUser(db, creator.territoryId, partnerId) : null;
-	if (partnerId && !partner) return { ok: false, message: 'Le second co-pilote n’appartient pas au territoire.' };
-	const binome = checkBinome({ id: creator.id, organisationKind: creator.organisationKind }, partner);
+	if (partnerId && !partner)
+		return { ok: false, message: 'Le second co-pilote n’appartient pas au territoire.' };
+	const binome = checkBinome(
+		{ id: creator.id, organisationKind: creator.organisationKind },
+		partner
+	);
 	if (binome) return { ok: false, message: binome };
-	return { ok: true, value: { input: { ...metadata.value, kind: kind as DocumentKind, partnerId: partner!.id }, template } };
+	return {
+		ok: true,
+		value: {
+			input: { ...metadata.value, kind: kind as DocumentKind, partnerId: partner!.id },
+			template
+		}
+	};
 }

@@ -12,7 +12,12 @@ import { plainText } from '../documents/content';
 export const MARK_START = '\u0001';
 export const MARK_END = '\u0002';
 
-export async function writeSearchEntry(db: Db, documentId: string, title: string, body: string): Promise<void> {
+export async function writeSearchEntry(
+	db: Db,
+	documentId: string,
+	title: string,
+	body: string
+): Promise<void> {
 	// FTS5 tables have no upsert: replace the row.
 	await db.deleteFrom('document_search').where('document_id', '=', documentId).execute();
 	await db.insertInto('document_search').values({ document_id: documentId, title, body }).execute();
@@ -28,7 +33,11 @@ export async function indexDocument(db: Db, documentId: string, state?: Uint8Arr
 
 /** Indexes a document from a Y.Doc already in memory (the collaboration room's). */
 export async function indexLoadedDocument(db: Db, documentId: string, doc: Y.Doc): Promise<void> {
-	const row = await db.selectFrom('document').select('title').where('id', '=', documentId).executeTakeFirst();
+	const row = await db
+		.selectFrom('document')
+		.select('title')
+		.where('id', '=', documentId)
+		.executeTakeFirst();
 	if (!row) return;
 	await writeSearchEntry(db, documentId, row.title, plainText(doc));
 }
@@ -63,14 +72,23 @@ const WORD = /[\p{L}\p{N}]+/gu;
 
 /** Marks every word of `text` that starts with one of the (folded) query words. */
 function markWords(text: string, folded: string[]): string {
-	return text.replace(WORD, (word) => (folded.some((q) => fold(word).startsWith(q)) ? `${MARK_START}${word}${MARK_END}` : word));
+	return text.replace(WORD, (word) =>
+		folded.some((q) => fold(word).startsWith(q)) ? `${MARK_START}${word}${MARK_END}` : word
+	);
 }
 
 /** About 16 words of `body` around its first match, marked (FTS5's snippet() on SQLite). */
 function snippetOf(body: string, folded: string[]): string {
 	const words = [...body.matchAll(WORD)];
 	const first = words.findIndex((m) => folded.some((q) => fold(m[0]).startsWith(q)));
-	if (first < 0) return markWords(words.slice(0, 16).map((m) => m[0]).join(' '), folded);
+	if (first < 0)
+		return markWords(
+			words
+				.slice(0, 16)
+				.map((m) => m[0])
+				.join(' '),
+			folded
+		);
 	// A few words of context before the match, and a full window whenever the body allows it.
 	const from = Math.max(0, Math.min(first - 5, words.length - 16));
 	const to = Math.min(words.length, from + 16);
@@ -81,7 +99,12 @@ function snippetOf(body: string, folded: string[]): string {
 }
 
 /** Searches only among `readableIds` (the caller's access rules decide them). */
-export async function searchDocuments(db: Db, query: string, readableIds: string[], limit = 20): Promise<SearchHit[]> {
+export async function searchDocuments(
+	db: Db,
+	query: string,
+	readableIds: string[],
+	limit = 20
+): Promise<SearchHit[]> {
 	const trimmed = query.trim().slice(0, 200);
 	if (!trimmed || readableIds.length === 0) return [];
 	const words = queryWords(trimmed);
@@ -97,7 +120,12 @@ export async function searchDocuments(db: Db, query: string, readableIds: string
 			order by ts_rank(to_tsvector('simple', ${folded}), q) desc, document_id
 			limit ${limit}`.execute(db);
 		const foldedWords = words.map(fold);
-		return rows.rows.map((r) => ({ id: r.id, title: r.title, titleMarked: markWords(r.title, foldedWords), snippet: snippetOf(r.body, foldedWords) }));
+		return rows.rows.map((r) => ({
+			id: r.id,
+			title: r.title,
+			titleMarked: markWords(r.title, foldedWords),
+			snippet: snippetOf(r.body, foldedWords)
+		}));
 	}
 	const match = ftsQuery(words);
 	const rows = await sql<{ id: string; title: string; titleMarked: string; snippet: string }>`
@@ -110,4 +138,3 @@ export async function searchDocuments(db: Db, query: string, readableIds: string
 		limit ${limit}`.execute(db);
 	return rows.rows;
 }
-

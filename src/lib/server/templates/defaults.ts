@@ -25,7 +25,12 @@ const positionSections = (...middle: PMNode[]): PMNode[] => [
 ];
 
 export const DEFAULT_TEMPLATES: TemplateDefinition[] = [
-	{ id: 'position-commune', kind: 'position-commune', name: 'Position commune', body: pm.doc(...positionSections()) },
+	{
+		id: 'position-commune',
+		kind: 'position-commune',
+		name: 'Position commune',
+		body: pm.doc(...positionSections())
+	},
 	{
 		id: 'position-commune-rifseep',
 		kind: 'position-commune',
@@ -34,7 +39,12 @@ export const DEFAULT_TEMPLATES: TemplateDefinition[] = [
 			...positionSections(
 				pm.p('Groupes de fonctions et montants annuels proposés (IFSE) :'),
 				pm.table(
-					['Groupe de fonctions', 'Emplois concernés', 'Montant IFSE plancher (€)', 'Montant IFSE plafond (€)'],
+					[
+						'Groupe de fonctions',
+						'Emplois concernés',
+						'Montant IFSE plancher (€)',
+						'Montant IFSE plafond (€)'
+					],
 					['A1', 'Direction générale', '', ''],
 					['A2', 'Direction de service', '', ''],
 					['B1', 'Encadrement intermédiaire', '', ''],
@@ -55,7 +65,10 @@ export const DEFAULT_TEMPLATES: TemplateDefinition[] = [
 			pm.h(2, 'Axes prioritaires'),
 			pm.ul(''),
 			pm.h(2, 'Actions de formation'),
-			pm.table(['Action', 'Public', 'Organisme', 'Commune d’accueil', 'Calendrier'], ['', '', '', '', '']),
+			pm.table(
+				['Action', 'Public', 'Organisme', 'Commune d’accueil', 'Calendrier'],
+				['', '', '', '', '']
+			),
 			pm.h(2, 'Financement et suivi'),
 			pm.p('')
 		)
@@ -64,7 +77,16 @@ export const DEFAULT_TEMPLATES: TemplateDefinition[] = [
 		id: 'projet-de-territoire',
 		kind: 'projet-de-territoire',
 		name: 'Projet de territoire',
-		body: pm.doc(pm.h(2, 'Diagnostic partagé'), pm.p(''), pm.h(2, 'Ambitions'), pm.p(''), pm.h(2, 'Orientations et actions'), pm.ul(''), pm.h(2, 'Gouvernance et calendrier'), pm.p(''))
+		body: pm.doc(
+			pm.h(2, 'Diagnostic partagé'),
+			pm.p(''),
+			pm.h(2, 'Ambitions'),
+			pm.p(''),
+			pm.h(2, 'Orientations et actions'),
+			pm.ul(''),
+			pm.h(2, 'Gouvernance et calendrier'),
+			pm.p('')
+		)
 	},
 	{
 		id: 'compte-rendu',
@@ -86,5 +108,17 @@ export const DEFAULT_TEMPLATES: TemplateDefinition[] = [
 			pm.ul('')
 		)
 	},
-	{ id: 'note', kind: 'note', name: 'Note', body: pm.doc(pm.h(2, 'Objet'), pm.p(''), pm.h(2, 'Analyse'), pm.p(''), pm.h(2, 'Propositions'), pm.p('')) }
+	{
+		id: 'note',
+		kind: 'note',
+		name: 'Note',
+		body: pm.doc(
+			pm.h(2, 'Objet'),
+			pm.p(''),
+			pm.h(2, 'Analyse'),
+			pm.p(''),
+			pm.h(2, 'Propositions'),
+			pm.p('')
+		)
+	}
 ];

@@ -12,22 +12,43 @@ export interface Template {
 
 /** Inserts the default templates that are missing (first start, or a new default). */
 export async function ensureDefaultTemplates(db: Db, now = Date.now()): Promise<void> {
-	const existing = new Set((await db.selectFrom('document_template').select('id').execute()).map((t) => t.id));
+	const existing = new Set(
+		(await db.selectFrom('document_template').select('id').execute()).map((t) => t.id)
+	);
 	const missing = DEFAULT_TEMPLATES.filter((t) => !existing.has(t.id));
 	if (missing.length === 0) return;
 	await db
 		.insertInto('document_template')
-		.values(missing.map((t) => ({ id: t.id, kind: t.kind, name: t.name, body: JSON.stringify(t.body), position: DEFAULT_TEMPLATES.indexOf(t), updated_by: null, updated_at: now })))
+		.values(
+			missing.map((t) => ({
+				id: t.id,
+				kind: t.kind,
+				name: t.name,
+				body: JSON.stringify(t.body),
+				position: DEFAULT_TEMPLATES.indexOf(t),
+				updated_by: null,
+				updated_at: now
+			}))
+		)
 		.execute();
 }
 
 export async function listTemplates(db: Db): Promise<Template[]> {
-	const rows = await db.selectFrom('document_template').select(['id', 'kind', 'name', 'body']).orderBy('position').orderBy('name').execute();
+	const rows = await db
+		.selectFrom('document_template')
+		.select(['id', 'kind', 'name', 'body'])
+		.orderBy('position')
+		.orderBy('name')
+		.execute();
 	return rows.map((r) => ({ ...r, body: JSON.parse(r.body) as PMNode }));
 }
 
 export async function getTemplate(db: Db, id: string): Promise<Template | null> {
-	const row = await db.selectFrom('document_template').select(['id', 'kind', 'name', 'body']).where('id', '=', id).executeTakeFirst();
+	const row = await db
+		.selectFrom('document_template')
+		.select(['id', 'kind', 'name', 'body'])
+		.where('id', '=', id)
+		.executeTakeFirst();
 	return row ? { ...row, body: JSON.parse(row.body) as PMNode } : null;
 }
 
@@ -41,8 +62,19 @@ export function checkTemplateBody(body: unknown): string | null {
 	}
 }
 
-export async function saveTemplate(db: Db, id: string, name: string, body: PMNode, by: string, now = Date.now()): Promise<void> {
-	await db.updateTable('document_template').set({ name, body: JSON.stringify(body), updated_by: by, updated_at: now }).where('id', '=', id).execute();
+export async function saveTemplate(
+	db: Db,
+	id: string,
+	name: string,
+	body: PMNode,
+	by: string,
+	now = Date.now()
+): Promise<void> {
+	await db
+		.updateTable('document_template')
+		.set({ name, body: JSON.stringify(body), updated_by: by, updated_at: now })
+		.where('id', '=', id)
+		.execute();
 }
 
 /** The Yjs update that gives a new document the template's structure. */

@@ -28,9 +28,14 @@ export function isPublicOrigin(origin: string): boolean {
  * @param explicit SEED_DEMO as configured (null when unset)
  * @param requested the start command asked for the demo (`npm start`, `npm run dev`)
  */
-export function decideDemoSeed(explicit: boolean | null, requested: boolean, origin: string): DemoDecision {
+export function decideDemoSeed(
+	explicit: boolean | null,
+	requested: boolean,
+	origin: string
+): DemoDecision {
 	const isPublic = isPublicOrigin(origin);
-	if (explicit === false) return { seed: false, notice: 'Territoire de démonstration désactivé (SEED_DEMO=false).' };
+	if (explicit === false)
+		return { seed: false, notice: 'Territoire de démonstration désactivé (SEED_DEMO=false).' };
 	if (explicit === true) {
 		return {
 			seed: true,
@@ -39,7 +44,11 @@ export function decideDemoSeed(explicit: boolean | null, requested: boolean, ori
 				: 'Territoire de démonstration installé (SEED_DEMO=true).'
 		};
 	}
-	if (!requested) return { seed: false, notice: 'Aucun territoire de démonstration (non demandé ; SEED_DEMO=true pour l’installer).' };
+	if (!requested)
+		return {
+			seed: false,
+			notice: 'Aucun territoire de démonstration (non demandé ; SEED_DEMO=true pour l’installer).'
+		};
 	if (isPublic) {
 		return {
 			seed: false,

@@ -23,16 +23,33 @@ function territoryUsers(db: Db, territoryId: string) {
 }
 
 export async function listTerritoryUsers(db: Db, territoryId: string): Promise<TerritoryUser[]> {
-	return territoryUsers(db, territoryId).orderBy('organisation.kind').orderBy('organisation.name').orderBy('app_user.display_name').execute();
+	return territoryUsers(db, territoryId)
+		.orderBy('organisation.kind')
+		.orderBy('organisation.name')
+		.orderBy('app_user.display_name')
+		.execute();
 }
 
 /** A user of this territory, or null (an id from another territory is treated as unknown). */
-export async function findTerritoryUser(db: Db, territoryId: string, userId: string): Promise<TerritoryUser | null> {
-	return (await territoryUsers(db, territoryId).where('app_user.id', '=', userId).executeTakeFirst()) ?? null;
+export async function findTerritoryUser(
+	db: Db,
+	territoryId: string,
+	userId: string
+): Promise<TerritoryUser | null> {
+	return (
+		(await territoryUsers(db, territoryId).where('app_user.id', '=', userId).executeTakeFirst()) ??
+		null
+	);
 }
 
 export async function getTerritory(db: Db, territoryId: string) {
-	return (await db.selectFrom('territory').select(['id', 'name', 'kind']).where('id', '=', territoryId).executeTakeFirst()) ?? null;
+	return (
+		(await db
+			.selectFrom('territory')
+			.select(['id', 'name', 'kind'])
+			.where('id', '=', territoryId)
+			.executeTakeFirst()) ?? null
+	);
 }
 
 export async function listOrganisations(db: Db, territoryId: string) {

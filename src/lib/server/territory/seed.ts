@@ -31,7 +31,12 @@ const EPCI = {
 	slug: 'agglo-lauze',
 	insee: '200099991', // SIREN-like identifier of a fictional EPCI
 	users: [
-		{ key: 'claire', name: 'Claire Martin', job: 'Directrice générale des services (DGS)', role: 'direction' },
+		{
+			key: 'claire',
+			name: 'Claire Martin',
+			job: 'Directrice générale des services (DGS)',
+			role: 'direction'
+		},
 		{ key: 'olivier', name: 'Olivier Perrin', job: 'Directeur général adjoint ressources (DGA)' },
 		{ key: 'nadia', name: 'Nadia Benali', job: 'Directrice des ressources humaines' },
 		{ key: 'julien', name: 'Julien Roux', job: 'Chargé de mission numérique et RGPD' },
@@ -42,43 +47,101 @@ const EPCI = {
 };
 
 const COMMUNES: SeedCommune[] = [
-	{ name: 'Lauzières', slug: 'lauzieres', insee: '26171', population: 6950, users: [
-		{ key: 'thomas', name: 'Thomas Girard', job: 'Directeur général des services (DGS)' },
-		{ key: 'marion', name: 'Marion Petit', job: 'Responsable des ressources humaines' }
-	] },
-	{ name: 'Saint-Aubin-sur-Lauze', slug: 'saint-aubin', insee: '26293', population: 4820, users: [
-		{ key: 'isabelle', name: 'Isabelle Moreau', job: 'Directrice générale des services (DGS)' }
-	] },
-	{ name: 'Villeneuve-la-Rivière', slug: 'villeneuve', insee: '26379', population: 5640, users: [
-		{ key: 'pierre', name: 'Pierre Lambert', job: 'Directeur général des services (DGS)' }
-	] },
-	{ name: 'Rochefort-sur-Lauze', slug: 'rochefort', insee: '26272', population: 4150, users: [
-		{ key: 'sandrine', name: 'Sandrine Blanc', job: 'Directrice générale des services (DGS)' }
-	] },
-	{ name: 'Puylaurent', slug: 'puylaurent', insee: '26258', population: 3880, users: [
-		{ key: 'francois', name: 'François Meunier', job: 'Directeur général des services (DGS)' }
-	] },
-	{ name: 'Montferrand-le-Bourg', slug: 'montferrand', insee: '26204', population: 3410, users: [
-		{ key: 'karim', name: 'Karim Haddad', job: 'Directeur général des services (DGS)' }
-	] },
-	{ name: 'Les Essarts-de-Lauze', slug: 'essarts', insee: '26123', population: 2950, users: [
-		{ key: 'helene', name: 'Hélène Faure', job: 'Directrice générale des services (DGS)' }
-	] },
-	{ name: 'Varennes-le-Haut', slug: 'varennes', insee: '26363', population: 2730, users: [
-		{ key: 'camille', name: 'Camille Dupuis', job: 'Directrice générale des services (DGS)' }
-	] },
-	{ name: 'Castelnau-d’Aurelle', slug: 'castelnau', insee: '26071', population: 2310, users: [
-		{ key: 'laurent', name: 'Laurent Chevalier', job: 'Secrétaire général de mairie' }
-	] },
-	{ name: 'Beaumont-les-Vignes', slug: 'beaumont', insee: '26038', population: 1870, users: [
-		{ key: 'amandine', name: 'Amandine Roche', job: 'Secrétaire de mairie' }
-	] },
-	{ name: 'Le Mas-Sauvage', slug: 'mas-sauvage', insee: '26176', population: 1560, users: [
-		{ key: 'yannick', name: 'Yannick Bertrand', job: 'Secrétaire de mairie' }
-	] },
-	{ name: 'Sainte-Colombe-des-Prés', slug: 'sainte-colombe', insee: '26305', population: 1240, users: [
-		{ key: 'elodie', name: 'Élodie Marchand', job: 'Secrétaire de mairie' }
-	] }
+	{
+		name: 'Lauzières',
+		slug: 'lauzieres',
+		insee: '26171',
+		population: 6950,
+		users: [
+			{ key: 'thomas', name: 'Thomas Girard', job: 'Directeur général des services (DGS)' },
+			{ key: 'marion', name: 'Marion Petit', job: 'Responsable des ressources humaines' }
+		]
+	},
+	{
+		name: 'Saint-Aubin-sur-Lauze',
+		slug: 'saint-aubin',
+		insee: '26293',
+		population: 4820,
+		users: [
+			{ key: 'isabelle', name: 'Isabelle Moreau', job: 'Directrice générale des services (DGS)' }
+		]
+	},
+	{
+		name: 'Villeneuve-la-Rivière',
+		slug: 'villeneuve',
+		insee: '26379',
+		population: 5640,
+		users: [{ key: 'pierre', name: 'Pierre Lambert', job: 'Directeur général des services (DGS)' }]
+	},
+	{
+		name: 'Rochefort-sur-Lauze',
+		slug: 'rochefort',
+		insee: '26272',
+		population: 4150,
+		users: [
+			{ key: 'sandrine', name: 'Sandrine Blanc', job: 'Directrice générale des services (DGS)' }
+		]
+	},
+	{
+		name: 'Puylaurent',
+		slug: 'puylaurent',
+		insee: '26258',
+		population: 3880,
+		users: [
+			{ key: 'francois', name: 'François Meunier', job: 'Directeur général des services (DGS)' }
+		]
+	},
+	{
+		name: 'Montferrand-le-Bourg',
+		slug: 'montferrand',
+		insee: '26204',
+		population: 3410,
+		users: [{ key: 'karim', name: 'Karim Haddad', job: 'Directeur général des services (DGS)' }]
+	},
+	{
+		name: 'Les Essarts-de-Lauze',
+		slug: 'essarts',
+		insee: '26123',
+		population: 2950,
+		users: [{ key: 'helene', name: 'Hélène Faure', job: 'Directrice générale des services (DGS)' }]
+	},
+	{
+		name: 'Varennes-le-Haut',
+		slug: 'varennes',
+		insee: '26363',
+		population: 2730,
+		users: [
+			{ key: 'camille', name: 'Camille Dupuis', job: 'Directrice générale des services (DGS)' }
+		]
+	},
+	{
+		name: 'Castelnau-d’Aurelle',
+		slug: 'castelnau',
+		insee: '26071',
+		population: 2310,
+		users: [{ key: 'laurent', name: 'Laurent Chevalier', job: 'Secrétaire général de mairie' }]
+	},
+	{
+		name: 'Beaumont-les-Vignes',
+		slug: 'beaumont',
+		insee: '26038',
+		population: 1870,
+		users: [{ key: 'amandine', name: 'Amandine Roche', job: 'Secrétaire de mairie' }]
+	},
+	{
+		name: 'Le Mas-Sauvage',
+		slug: 'mas-sauvage',
+		insee: '26176',
+		population: 1560,
+		users: [{ key: 'yannick', name: 'Yannick Bertrand', job: 'Secrétaire de mairie' }]
+	},
+	{
+		name: 'Sainte-Colombe-des-Prés',
+		slug: 'sainte-colombe',
+		insee: '26305',
+		population: 1240,
+		users: [{ key: 'elodie', name: 'Élodie Marchand', job: 'Secrétaire de mairie' }]
+	}
 ];
 
 function emailOf(name: string, slug: string): string {
@@ -114,18 +177,34 @@ const DOCUMENTS: SeedDocument[] = [
 		creator: 'julien',
 		partner: 'isabelle',
 		concerns: ['agglo-lauze', 'saint-aubin', 'lauzieres', 'beaumont'],
-		members: [['thomas', 'editor'], ['amandine', 'reader'], ['claire', 'reader']],
+		members: [
+			['thomas', 'editor'],
+			['amandine', 'reader'],
+			['claire', 'reader']
+		],
 		body: pm.doc(
 			pm.h(1, 'Position commune RGPD'),
 			pm.h(2, 'Contexte'),
-			pm.p('Depuis 2018, chaque commune doit désigner un délégué à la protection des données (DPO). Huit communes sur douze n’ont pas les moyens d’un DPO propre.'),
+			pm.p(
+				'Depuis 2018, chaque commune doit désigner un délégué à la protection des données (DPO). Huit communes sur douze n’ont pas les moyens d’un DPO propre.'
+			),
 			pm.h(2, 'Cadre réglementaire'),
-			pm.p('Règlement (UE) 2016/679, article 37 : une autorité publique désigne un DPO ; plusieurs autorités peuvent en désigner un seul, compte tenu de leur taille.'),
+			pm.p(
+				'Règlement (UE) 2016/679, article 37 : une autorité publique désigne un DPO ; plusieurs autorités peuvent en désigner un seul, compte tenu de leur taille.'
+			),
 			pm.h(2, 'Position proposée'),
-			pm.p('L’agglomération propose un DPO mutualisé, mis à disposition des communes qui le souhaitent, avec une convention d’un an renouvelable.'),
-			pm.ul('Registre des traitements tenu par commune', 'Permanence mensuelle dans chaque secteur', 'Coût réparti au prorata de la population'),
+			pm.p(
+				'L’agglomération propose un DPO mutualisé, mis à disposition des communes qui le souhaitent, avec une convention d’un an renouvelable.'
+			),
+			pm.ul(
+				'Registre des traitements tenu par commune',
+				'Permanence mensuelle dans chaque secteur',
+				'Coût réparti au prorata de la population'
+			),
 			pm.h(2, 'Points d’arbitrage'),
-			pm.p('Répartition du coût pour les communes de moins de 2 000 habitants ; prise en charge des demandes d’exercice de droits.')
+			pm.p(
+				'Répartition du coût pour les communes de moins de 2 000 habitants ; prise en charge des demandes d’exercice de droits.'
+			)
 		)
 	},
 	{
@@ -136,15 +215,27 @@ const DOCUMENTS: SeedDocument[] = [
 		creator: 'nadia',
 		partner: 'marion',
 		concerns: ['agglo-lauze', 'lauzieres', 'montferrand', 'sainte-colombe', 'mas-sauvage'],
-		members: [['karim', 'editor'], ['elodie', 'reader'], ['olivier', 'editor']],
+		members: [
+			['karim', 'editor'],
+			['elodie', 'reader'],
+			['olivier', 'editor']
+		],
 		organisationMembers: [['mas-sauvage', 'annotator']],
 		body: pm.doc(
 			pm.h(1, 'Plan de formation mutualisé 2027'),
-			pm.p('Recensement des besoins réalisé auprès des douze communes et des services de l’agglomération en septembre.'),
+			pm.p(
+				'Recensement des besoins réalisé auprès des douze communes et des services de l’agglomération en septembre.'
+			),
 			pm.h(2, 'Axes prioritaires'),
-			pm.ul('Prévention des risques professionnels (CACES, habilitations électriques)', 'Marchés publics : la commande publique pour les petites communes', 'Accueil du public et gestion des situations tendues'),
+			pm.ul(
+				'Prévention des risques professionnels (CACES, habilitations électriques)',
+				'Marchés publics : la commande publique pour les petites communes',
+				'Accueil du public et gestion des situations tendues'
+			),
 			pm.h(2, 'Organisation'),
-			pm.p('Les sessions intra sont organisées avec le CNFPT et accueillies à tour de rôle par les communes membres.')
+			pm.p(
+				'Les sessions intra sont organisées avec le CNFPT et accueillies à tour de rôle par les communes membres.'
+			)
 		)
 	},
 	{
@@ -155,13 +246,21 @@ const DOCUMENTS: SeedDocument[] = [
 		creator: 'claire',
 		partner: 'pierre',
 		concerns: ['agglo-lauze', 'villeneuve'],
-		members: [['sophie', 'editor'], ['bernard', 'reader'], ['thomas', 'reader']],
+		members: [
+			['sophie', 'editor'],
+			['bernard', 'reader'],
+			['thomas', 'reader']
+		],
 		body: pm.doc(
 			pm.h(1, 'Projet de territoire 2026-2032'),
 			pm.h(2, 'Ambition'),
-			pm.p('Un territoire de 41 500 habitants où chaque commune, quelle que soit sa taille, pèse dans les choix communs.'),
+			pm.p(
+				'Un territoire de 41 500 habitants où chaque commune, quelle que soit sa taille, pèse dans les choix communs.'
+			),
 			pm.h(2, 'Méthode'),
-			pm.p('Quatre ateliers ouverts aux DGS et aux élus, une synthèse par binôme agglomération–commune, une restitution en conférence des maires.')
+			pm.p(
+				'Quatre ateliers ouverts aux DGS et aux élus, une synthèse par binôme agglomération–commune, une restitution en conférence des maires.'
+			)
 		)
 	}
 ];
@@ -176,12 +275,30 @@ export async function seedDemoTerritory(db: Db, now = Date.now()) {
 	const territoryId = newId();
 	const userIds = new Map<string, string>();
 	const organisationIds = new Map<string, string>();
-	const logins: { email: string; name: string; organisation: string; job: string; role: TerritoryRole }[] = [];
+	const logins: {
+		email: string;
+		name: string;
+		organisation: string;
+		job: string;
+		role: TerritoryRole;
+	}[] = [];
 
 	await inTransaction(db, async (trx) => {
-		await trx.insertInto('territory').values({ id: territoryId, name: EPCI.name, kind: 'communauté d’agglomération', created_at: now }).execute();
+		await trx
+			.insertInto('territory')
+			.values({
+				id: territoryId,
+				name: EPCI.name,
+				kind: 'communauté d’agglomération',
+				created_at: now
+			})
+			.execute();
 		const organisations = [
-			{ ...EPCI, kind: 'epci' as const, population: COMMUNES.reduce((sum, c) => sum + c.population, 0) },
+			{
+				...EPCI,
+				kind: 'epci' as const,
+				population: COMMUNES.reduce((sum, c) => sum + c.population, 0)
+			},
 			...COMMUNES.map((c) => ({ ...c, kind: 'commune' as const }))
 		];
 		for (const org of organisations) {
@@ -189,7 +306,15 @@ export async function seedDemoTerritory(db: Db, now = Date.now()) {
 			organisationIds.set(org.slug, organisationId);
 			await trx
 				.insertInto('organisation')
-				.values({ id: organisationId, territory_id: territoryId, name: org.name, kind: org.kind, insee_code: org.insee, population: org.population, created_at: now })
+				.values({
+					id: organisationId,
+					territory_id: territoryId,
+					name: org.name,
+					kind: org.kind,
+					insee_code: org.insee,
+					population: org.population,
+					created_at: now
+				})
 				.execute();
 			for (const user of org.users as SeedUser[]) {
 				const id = newId();
@@ -199,7 +324,16 @@ export async function seedDemoTerritory(db: Db, now = Date.now()) {
 				logins.push({ email, name: user.name, organisation: org.name, job: user.job, role });
 				await trx
 					.insertInto('app_user')
-					.values({ id, organisation_id: organisationId, email, display_name: user.name, job_title: user.job, territory_role: role, password_hash: passwordHash, created_at: now })
+					.values({
+						id,
+						organisation_id: organisationId,
+						email,
+						display_name: user.name,
+						job_title: user.job,
+						territory_role: role,
+						password_hash: passwordHash,
+						created_at: now
+					})
 					.execute();
 			}
 		}
@@ -215,9 +349,24 @@ export async function seedDemoTerritory(db: Db, now = Date.now()) {
 				partnerId: userIds.get(doc.partner)!
 			};
 			const content = updateFromProsemirrorJson(doc.body);
-			const documentId = await createDocument(trx, { id: creatorId, territoryId }, input, content, now);
-			for (const [key, role] of doc.members) await setMember(trx, documentId, userIds.get(key)!, role, creatorId, now);
-			for (const [slug, role] of doc.organisationMembers ?? []) await setOrganisationMember(trx, documentId, organisationIds.get(slug)!, role, creatorId, now);
+			const documentId = await createDocument(
+				trx,
+				{ id: creatorId, territoryId },
+				input,
+				content,
+				now
+			);
+			for (const [key, role] of doc.members)
+				await setMember(trx, documentId, userIds.get(key)!, role, creatorId, now);
+			for (const [slug, role] of doc.organisationMembers ?? [])
+				await setOrganisationMember(
+					trx,
+					documentId,
+					organisationIds.get(slug)!,
+					role,
+					creatorId,
+					now
+				);
 			await indexDocument(trx, documentId, content);
 		}
 	});
@@ -227,8 +376,19 @@ export async function seedDemoTerritory(db: Db, now = Date.now()) {
 /** The demo accounts worth printing at start-up (one per kind of user). */
 export const DEMO_HIGHLIGHTS = ['julien', 'isabelle', 'amandine', 'claire', 'marc'].map((key) => {
 	const epciUser = EPCI.users.find((u) => u.key === key);
-	if (epciUser) return { email: emailOf(epciUser.name, EPCI.slug), name: epciUser.name, organisation: EPCI.name, job: epciUser.job };
+	if (epciUser)
+		return {
+			email: emailOf(epciUser.name, EPCI.slug),
+			name: epciUser.name,
+			organisation: EPCI.name,
+			job: epciUser.job
+		};
 	const commune = COMMUNES.find((c) => c.users.some((u) => u.key === key))!;
 	const user = commune.users.find((u) => u.key === key)!;
-	return { email: emailOf(user.name, commune.slug), name: user.name, organisation: commune.name, job: user.job };
+	return {
+		email: emailOf(user.name, commune.slug),
+		name: user.name,
+		organisation: commune.name,
+		job: user.job
+	};
 });

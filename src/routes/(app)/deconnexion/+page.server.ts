@@ -12,7 +12,11 @@ export const actions: Actions = {
 		if (locals.session) {
 			await invalidateSession(db(), locals.session.id);
 			// Open editors of this session lose their right to write now, not at the next reconnect.
-			runtime().collab?.closeSessionConnections(locals.session.id, CloseCode.sessionEnded, 'logged out');
+			runtime().collab?.closeSessionConnections(
+				locals.session.id,
+				CloseCode.sessionEnded,
+				'logged out'
+			);
 		}
 		deleteSessionCookie(cookies, url.protocol === 'https:');
 		redirect(303, '/connexion');

@@ -9,7 +9,10 @@ type Scope = (typeof SCOPES)[number];
 
 /** An organisation is involved in a document it is concerned by or that one of its people co-pilots. */
 function involves(doc: DocumentSummary, organisationId: string): boolean {
-	return doc.organisationIds.includes(organisationId) || doc.coleads.some((c) => c.organisationId === organisationId);
+	return (
+		doc.organisationIds.includes(organisationId) ||
+		doc.coleads.some((c) => c.organisationId === organisationId)
+	);
 }
 
 function inScope(doc: DocumentSummary, scope: Scope, viewer: { organisationId: string }): boolean {
@@ -28,7 +31,12 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		theme: params.get('theme') ?? '',
 		status: params.get('statut') ?? '',
 		organisation: params.get('organisation') ?? '',
-		sort: params.get('tri') === 'echeance' ? 'echeance' : params.get('tri') === 'titre' ? 'titre' : 'activite',
+		sort:
+			params.get('tri') === 'echeance'
+				? 'echeance'
+				: params.get('tri') === 'titre'
+					? 'titre'
+					: 'activite',
 		q: (params.get('q') ?? '').slice(0, 200)
 	};
 
@@ -42,18 +50,30 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			(!filters.status || d.status === filters.status) &&
 			(!filters.organisation || involves(d, filters.organisation))
 	);
-	if (filters.sort === 'titre') documents = documents.toSorted((a, b) => a.title.localeCompare(b.title, 'fr'));
-	if (filters.sort === 'echeance') documents = documents.toSorted((a, b) => (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999'));
+	if (filters.sort === 'titre')
+		documents = documents.toSorted((a, b) => a.title.localeCompare(b.title, 'fr'));
+	if (filters.sort === 'echeance')
+		documents = documents.toSorted((a, b) =>
+			(a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999')
+		);
 
 	// Search only among what the user may read: the access rules decide, not the index.
-	const hits = filters.q ? await searchDocuments(db(), filters.q, readable.map((d) => d.id)) : [];
+	const hits = filters.q
+		? await searchDocuments(
+				db(),
+				filters.q,
+				readable.map((d) => d.id)
+			)
+		: [];
 
 	return {
 		scope,
 		filters,
 		documents,
 		hits,
-		others: all.filter((d) => d.role === null).map(({ id, title, coleads, updatedAt }) => ({ id, title, coleads, updatedAt })),
+		others: all
+			.filter((d) => d.role === null)
+			.map(({ id, title, coleads, updatedAt }) => ({ id, title, coleads, updatedAt })),
 		organisations: await listOrganisations(db(), user.territoryId)
 	};
 };

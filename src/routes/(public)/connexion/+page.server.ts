@@ -8,7 +8,9 @@ const throttle = new LoginThrottle();
 
 /** Only same-site paths: an open redirect after login would be a phishing gift. */
 function safeRedirect(target: string | null): string {
-	return target && target.startsWith('/') && !target.startsWith('//') && !target.startsWith('/\\') ? target : '/documents';
+	return target && target.startsWith('/') && !target.startsWith('//') && !target.startsWith('/\\')
+		? target
+		: '/documents';
 }
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -19,15 +21,24 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 export const actions: Actions = {
 	default: async ({ request, cookies, url, getClientAddress }) => {
 		const form = await request.formData();
-		const email = String(form.get('email') ?? '').trim().slice(0, 320);
+		const email = String(form.get('email') ?? '')
+			.trim()
+			.slice(0, 320);
 		const password = String(form.get('password') ?? '').slice(0, 1024);
-		if (!email || !password) return fail(400, { email, message: 'Saisissez votre adresse électronique et votre mot de passe.' });
+		if (!email || !password)
+			return fail(400, {
+				email,
+				message: 'Saisissez votre adresse électronique et votre mot de passe.'
+			});
 
 		const result = await login(db(), throttle, email, password, getClientAddress());
 		if (!result.ok) {
 			if (result.reason === 'throttled') {
 				const minutes = Math.max(1, Math.ceil(result.retryAfterMs / 60_000));
-				return fail(429, { email, message: `Trop de tentatives de connexion. Réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.` });
+				return fail(429, {
+					email,
+					message: `Trop de tentatives de connexion. Réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`
+				});
 			}
 			return fail(400, { email, message: 'Adresse électronique ou mot de passe incorrect.' });
 		}

@@ -13,7 +13,11 @@ import { authorize, COLEADS_ONLY, done, invalid, type CommandResult } from './re
  * and the partner are its binôme, its text starts from the template. Anyone of the territory
  * may create one.
  */
-export function createDocument(db: Db, creator: Actor & Pick<SessionUser, 'organisationKind'>, form: FormData): Promise<CommandResult> {
+export function createDocument(
+	db: Db,
+	creator: Actor & Pick<SessionUser, 'organisationKind'>,
+	form: FormData
+): Promise<CommandResult> {
 	return inTransaction(db, async (trx) => {
 		const parsed = await parseNewDocument(trx, creator, form);
 		if (!parsed.ok) return invalid(400, parsed.message);
@@ -28,7 +32,12 @@ export function createDocument(db: Db, creator: Actor & Pick<SessionUser, 'organ
 }
 
 /** Title, theme, summary, due date and organisations concerned, from the settings form. */
-export function updateSettings(db: Db, actor: Actor, documentId: string, form: FormData): Promise<CommandResult> {
+export function updateSettings(
+	db: Db,
+	actor: Actor,
+	documentId: string,
+	form: FormData
+): Promise<CommandResult> {
 	return inTransaction(db, async (trx) => {
 		const denied = await authorize(trx, actor, documentId, (a) => a.canManage, COLEADS_ONLY);
 		if (denied) return denied;

@@ -4,4 +4,11 @@
 export { setMember, removeMember, setOrganisation, removeOrganisation } from './members';
 export { setBinome } from './binome';
 export { createDocument, updateSettings } from './document';
-export { closeRightsChanged, type CommandFailure, type CommandResult, type CommandSuccess, type RightsChanged, type RightsHub } from './result';
+export {
+	closeRightsChanged,
+	type CommandFailure,
+	type CommandResult,
+	type CommandSuccess,
+	type RightsChanged,
+	type RightsHub
+} from './result';

@@ -40,8 +40,17 @@ export const ACCESS_MESSAGES = {
 
 export const COLEADS_ONLY = 'Seul le binôme de co-pilotes gère les participants et les réglages.';
 
-export function done(documentId: string, message: string, changed: Partial<RightsChanged> = {}): CommandSuccess {
-	return { ok: true, message, documentId, rightsChanged: { users: changed.users ?? [], organisations: changed.organisations ?? [] } };
+export function done(
+	documentId: string,
+	message: string,
+	changed: Partial<RightsChanged> = {}
+): CommandSuccess {
+	return {
+		ok: true,
+		message,
+		documentId,
+		rightsChanged: { users: changed.users ?? [], organisations: changed.organisations ?? [] }
+	};
 }
 
 export function invalid(status: 400 | 404, message: string, field?: string): CommandFailure {
@@ -53,9 +62,21 @@ export function invalid(status: 400 | 404, message: string, field?: string): Com
  * allowed. Commands call it inside their transaction, so the rights they check are the rights
  * in force when they write.
  */
-export async function authorize(db: Db, actor: Actor, documentId: string, allowed: (access: Granted) => boolean, message: string): Promise<CommandFailure | null> {
+export async function authorize(
+	db: Db,
+	actor: Actor,
+	documentId: string,
+	allowed: (access: Granted) => boolean,
+	message: string
+): Promise<CommandFailure | null> {
 	const access = await documentAccess(db, actor, documentId);
-	if (access.status !== 'granted') return { ok: false, status: access.status === 'not_found' ? 404 : 403, message: ACCESS_MESSAGES[access.status], denied: true };
+	if (access.status !== 'granted')
+		return {
+			ok: false,
+			status: access.status === 'not_found' ? 404 : 403,
+			message: ACCESS_MESSAGES[access.status],
+			denied: true
+		};
 	return allowed(access) ? null : { ok: false, status: 403, message, denied: true };
 }
 
@@ -68,11 +89,27 @@ export type RightsHub = Pick<CollabHub, 'closeUserConnections' | 'closeOrganisat
  * i.e. committed: a client reconnecting before the commit would get its old rights back.
  * Returns how many sockets were closed.
  */
-export function closeRightsChanged(hub: RightsHub | null, documentId: string, changed: RightsChanged): number {
+export function closeRightsChanged(
+	hub: RightsHub | null,
+	documentId: string,
+	changed: RightsChanged
+): number {
 	if (!hub) return 0;
 	let closed = 0;
-	for (const userId of changed.users) closed += hub.closeUserConnections(documentId, userId, CloseCode.rightsChanged, 'rights changed');
-	for (const organisationId of changed.organisations) closed += hub.closeOrganisationConnections(documentId, organisationId, CloseCode.rightsChanged, 'rights changed');
+	for (const userId of changed.users)
+		closed += hub.closeUserConnections(
+			documentId,
+			userId,
+			CloseCode.rightsChanged,
+			'rights changed'
+		);
+	for (const organisationId of changed.organisations)
+		closed += hub.closeOrganisationConnections(
+			documentId,
+			organisationId,
+			CloseCode.rightsChanged,
+			'rights changed'
+		);
 	return closed;
 }
 

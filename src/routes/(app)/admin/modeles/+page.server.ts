@@ -5,5 +5,7 @@ import { db } from '$lib/server/runtime';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	requireAdmin(locals.user);
-	return { templates: (await listTemplates(db())).map(({ id, kind, name }) => ({ id, kind, name })) };
+	return {
+		templates: (await listTemplates(db())).map(({ id, kind, name }) => ({ id, kind, name }))
+	};
 };

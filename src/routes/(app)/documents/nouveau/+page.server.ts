@@ -27,7 +27,16 @@ export const actions: Actions = {
 			const keep = (name: string) => String(form.get(name) ?? '').slice(0, 1000);
 			return fail(result.status, {
 				message: result.message,
-				values: { title: keep('title').slice(0, 300), kind: keep('kind'), template: keep('template'), theme: keep('theme'), summary: keep('summary'), dueDate: keep('dueDate'), partner: keep('partner'), organisations: form.getAll('organisations').map(String) }
+				values: {
+					title: keep('title').slice(0, 300),
+					kind: keep('kind'),
+					template: keep('template'),
+					theme: keep('theme'),
+					summary: keep('summary'),
+					dueDate: keep('dueDate'),
+					partner: keep('partner'),
+					organisations: form.getAll('organisations').map(String)
+				}
 			});
 		}
 		redirect(303, `/documents/${result.documentId}`);

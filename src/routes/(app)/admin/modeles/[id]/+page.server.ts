@@ -16,8 +16,13 @@ export const actions: Actions = {
 		const admin = requireAdmin(locals.user);
 		if (!(await getTemplate(db(), params.id))) error(404, 'Modèle introuvable.');
 		const form = await request.formData();
-		const name = String(form.get('name') ?? '').replace(/\s+/g, ' ').trim();
-		if (!name || name.length > 120 || /[<>]/.test(name)) return fail(400, { message: 'Indiquez un nom de modèle (120 caractères au plus, sans < ni >).' });
+		const name = String(form.get('name') ?? '')
+			.replace(/\s+/g, ' ')
+			.trim();
+		if (!name || name.length > 120 || /[<>]/.test(name))
+			return fail(400, {
+				message: 'Indiquez un nom de modèle (120 caractères au plus, sans < ni >).'
+			});
 		let body: unknown;
 		try {
 			body = JSON.parse(String(form.get('body') ?? ''));

@@ -11,5 +11,8 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 	const user = locals.user!;
 	const access = await documentAccess(db(), user, params.id);
 	const status = access.status === 'granted' ? 200 : access.status === 'forbidden' ? 403 : 404;
-	return json({ status, canEdit: access.status === 'granted' && access.canEdit }, { status, headers: { 'cache-control': 'no-store' } });
+	return json(
+		{ status, canEdit: access.status === 'granted' && access.canEdit },
+		{ status, headers: { 'cache-control': 'no-store' } }
+	);
 };
