@@ -5,10 +5,7 @@
 
 /** @param {import('kysely').Kysely<any>} db */
 export async function up(db) {
-	await db.schema
-		.alterTable('document_update')
-		.addColumn('updates', 'integer', (c) => c.notNull().defaultTo(1))
-		.execute();
+	await db.schema.alterTable('document_update').addColumn('updates', 'integer', (c) => c.notNull().defaultTo(1)).execute();
 }
 
 /** @param {import('kysely').Kysely<any>} db */
