@@ -21,7 +21,13 @@ function collabDevServer(): Plugin {
 			};
 			// Started at once rather than on the first page request, so the websocket answers too.
 			server.httpServer.once('listening', () => {
-				void server.ssrLoadModule('/server/services.ts').then((m) => m.startServices());
+				void server
+					.ssrLoadModule('/server/services.ts')
+					.then((m) => m.startServices())
+					.then((services) => services.announce(server.resolvedUrls?.local[0] ?? ''))
+					.catch((error) =>
+						server.config.logger.error(`Assemblier : démarrage impossible : ${error}`)
+					);
 			});
 		}
 	};
