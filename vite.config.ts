@@ -17,7 +17,10 @@ function collabDevServer(): Plugin {
 			bridge().launch = {
 				command: 'serve',
 				demoRequested: true,
-				httpServer: server.httpServer as HttpServer
+				httpServer: server.httpServer as HttpServer,
+				// `vite dev --host` listens beyond loopback: the demo policy must know it.
+				listenHost:
+					server.config.server.host === true ? '0.0.0.0' : server.config.server.host || 'localhost'
 			};
 			// Started at once rather than on the first page request, so the websocket answers too.
 			server.httpServer.once('listening', () => {

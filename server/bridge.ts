@@ -14,9 +14,13 @@ export interface Launch {
 	demoRequested: boolean;
 	/** The HTTP server to attach the collaboration websocket to (serve only). */
 	httpServer: Server | null;
+	/** Where that server listens when someone else decides it (Vite in development); else HOST. */
+	listenHost?: string;
 }
 
 export interface Services {
+	/** Where the shell listens: PORT and HOST as configuration read them. */
+	listenOn: { port: number; host: string };
 	/** Logs the URL and, when the demo territory is there, its logins. */
 	announce(url: string): Promise<void>;
 	/** Stores pending writes, closes sockets (1012) and the database. Idempotent. */

@@ -2,10 +2,12 @@
 // collaboration websocket. It imports no server module itself: the SvelteKit bundle holds them
 // all (once), and its `init` hook starts the services this shell asks for (bridge.ts).
 //   node --expose-gc build-server/index.js [serve|migrate|seed] [--demo]
-import { bridge, type LaunchCommand } from './bridge';
+import { bridge, type LaunchCommand, type Services } from './bridge';
 import { createAppServer, type RequestHandler } from './app-server';
 
 const COMMANDS: LaunchCommand[] = ['serve', 'migrate', 'seed'];
+/** A shutdown that has not finished by then (a stuck socket, a hung database) is cut short. */
+const SHUTDOWN_DEADLINE_MS = 15_000;
 
 async function main(): Promise<void> {
 	const args = process.argv.slice(2);
@@ -32,9 +34,8 @@ async function main(): Promise<void> {
 	};
 	// Importing the handler runs SvelteKit's init hook, which starts the services (or runs the
 	// one-off command). Imported after the environment is final: adapter-node reads it at import.
-	const { handler } = (await import(new URL('../build/handler.js', import.meta.url).href)) as {
-		handler: RequestHandler;
-	};
+	const handlerUrl = new URL('../build/handler.js', import.meta.url).href;
+	const { handler } = (await import(handlerUrl)) as { handler: RequestHandler };
 	const services = await bridge().services;
 	if (!services)
 		throw new Error('Le bundle SvelteKit n’a pas démarré les services (hooks.server.ts, init).');
@@ -43,14 +44,21 @@ async function main(): Promise<void> {
 		await services.shutdown();
 		return;
 	}
+	stopOnSignals(server, services);
 	setHandler(handler);
-	const port = Number(process.env.PORT || 3000);
-	await new Promise<void>((resolve) => server.listen(port, process.env.HOST || '0.0.0.0', resolve));
+	const { port, host } = services.listenOn;
+	await new Promise<void>((resolve) => server.listen(port, host, resolve));
 	const address = server.address();
 	const url =
 		origin || `http://localhost:${typeof address === 'object' && address ? address.port : port}`;
 	await services.announce(`${url} (${Math.round(performance.now() - startedAt)} ms)`);
+}
 
+/** SIGTERM/SIGINT: stop accepting, store pending writes, close sockets (1012), then exit 0. */
+function stopOnSignals(
+	server: ReturnType<typeof createAppServer>['server'],
+	services: Services
+): void {
 	let stopping = false;
 	const stop = async (signal: string) => {
 		if (stopping) return;
@@ -59,10 +67,16 @@ async function main(): Promise<void> {
 			console.log(
 				`${signal} reçu : arrêt propre (écritures en attente enregistrées, connexions fermées)…`
 			);
+		setTimeout(() => {
+			console.error(
+				`Arrêt propre inachevé après ${SHUTDOWN_DEADLINE_MS / 1000} s : sortie forcée.`
+			);
+			process.exit(1);
+		}, SHUTDOWN_DEADLINE_MS).unref();
 		server.close();
-		await services.shutdown();
 		server.closeIdleConnections();
-		setTimeout(() => server.closeAllConnections(), 2_000).unref();
+		await services.shutdown();
+		server.closeAllConnections();
 		process.exit(0);
 	};
 	process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -5,7 +5,7 @@ import { migrateToLatest } from '../src/lib/server/db';
 import { disposeRuntime, runtime } from '../src/lib/server/runtime';
 import { deleteExpiredSessions } from '../src/lib/server/auth/session';
 import { ensureDefaultTemplates } from '../src/lib/server/templates';
-import { decideDemoSeed } from '../src/lib/server/territory/demo-policy';
+import { decideDemoSeed, existingDemoWarning } from '../src/lib/server/territory/demo-policy';
 import {
 	DEMO_HIGHLIGHTS,
 	DEMO_PASSWORD,
@@ -31,15 +31,17 @@ async function start(launch: Launch): Promise<Services> {
 	const rt = runtime();
 	const applied = await migrateToLatest(rt.db);
 	if (applied.length) rt.log(`Migrations appliquées : ${applied.join(', ')}`);
+	const listenOn = { port: rt.config.port, host: launch.listenHost ?? rt.config.host };
 	if (launch.command === 'migrate') {
 		if (!applied.length) rt.log('Base de données à jour.');
-		return { announce: async () => {}, shutdown: disposeRuntime };
+		return { listenOn, announce: async () => {}, shutdown: disposeRuntime };
 	}
 	await ensureDefaultTemplates(rt.db);
 	await deleteExpiredSessions(rt.db);
-	await seedIfAsked(launch);
+	await seedIfAsked(launch, listenOn.host);
+	const announceDemo = () => announceDemoAccounts(listenOn.host);
 	if (launch.command === 'seed' || !launch.httpServer)
-		return { announce: printDemoLogins, shutdown: disposeRuntime };
+		return { listenOn, announce: announceDemo, shutdown: disposeRuntime };
 
 	const collab = new CollabServer(rt.db, collabOptionsFromConfig(rt.config), rt.log);
 	rt.collab = collab;
@@ -51,9 +53,10 @@ async function start(launch: Launch): Promise<Services> {
 	});
 	let stopping: Promise<void> | null = null;
 	return {
+		listenOn,
 		async announce(url) {
 			rt.log(`Assemblier prêt sur ${url}`);
-			await printDemoLogins();
+			await announceDemo();
 		},
 		shutdown: () =>
 			(stopping ??= (async () => {
@@ -64,7 +67,13 @@ async function start(launch: Launch): Promise<Services> {
 	};
 }
 
-async function seedIfAsked(launch: Launch): Promise<void> {
+/** Security notices reach stderr whatever LOG_LEVEL says. */
+function notice(message: string, warning: boolean): void {
+	if (warning) console.warn(message);
+	else runtime().log(message);
+}
+
+async function seedIfAsked(launch: Launch, listenHost: string): Promise<void> {
 	const { db, config, log } = runtime();
 	const isEmpty = !(await db.selectFrom('territory').select('id').limit(1).executeTakeFirst());
 	if (!isEmpty) {
@@ -78,9 +87,10 @@ async function seedIfAsked(launch: Launch): Promise<void> {
 	const decision = decideDemoSeed(
 		config.seedDemo,
 		launch.demoRequested || launch.command === 'seed',
-		config.origin
+		config.origin,
+		listenHost
 	);
-	log(decision.notice);
+	notice(decision.notice, decision.warning);
 	if (!decision.seed) return;
 	const seeded = await seedDemoTerritory(db);
 	if (seeded)
@@ -89,14 +99,17 @@ async function seedIfAsked(launch: Launch): Promise<void> {
 		);
 }
 
-async function printDemoLogins(): Promise<void> {
-	const { db, log } = runtime();
+/** The demo logins for a local instance; on a public one, a warning and never the password. */
+async function announceDemoAccounts(listenHost: string): Promise<void> {
+	const { db, config, log } = runtime();
 	const present = await db
 		.selectFrom('app_user')
 		.select('email')
 		.where('email', '=', DEMO_HIGHLIGHTS[0].email)
 		.executeTakeFirst();
 	if (!present) return;
+	const warning = existingDemoWarning(config.origin, listenHost);
+	if (warning) return notice(warning, true);
 	log(`\nComptes de démonstration (mot de passe : ${DEMO_PASSWORD}) :`);
 	for (const user of DEMO_HIGHLIGHTS)
 		log(`  ${user.email.padEnd(40)} ${user.name}, ${user.job} — ${user.organisation}`);

@@ -1,4 +1,5 @@
 // The one door for identity: the session cookie becomes `locals.user` / `locals.session`.
+import { building } from '$app/environment';
 import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { db } from '$lib/server/runtime';
 import { startServices } from '../server/services';
@@ -7,7 +8,8 @@ import { deleteSessionCookie, SESSION_COOKIE, setSessionCookie } from '$lib/serv
 
 /** Migrations, demo territory when asked, collaboration server: see server/services.ts. */
 export const init: ServerInit = async () => {
-	await startServices();
+	// Not while `vite build` analyses or prerenders: no migration, no socket at build time.
+	if (!building) await startServices();
 };
 
 export const handle: Handle = async ({ event, resolve }) => {

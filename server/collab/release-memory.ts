@@ -8,6 +8,13 @@
 // one full GC plus malloc_trim(0) brings it back to 108 MB. `gc` exists when the process is
 // started with --expose-gc (npm start and the documented production command pass it);
 // malloc_trim is called through a small FFI (koffi), on glibc only.
+//
+// Why not an allocator setting instead of the FFI (tests/bench/memory-probe.ts, full run, RSS
+// 30 s after the clients left against idle, two runs each, with the two-pass release):
+// malloc_trim +2 % / −9 %; MALLOC_ARENA_MAX=2 alone +29 % / +30 %; nothing +16 % / +115 %;
+// MALLOC_ARENA_MAX=2 with MALLOC_MMAP_THRESHOLD_=65536 and MALLOC_TRIM_THRESHOLD_=131072 +2 % /
+// −2 %, but every start command would have to set them, and every allocation of 64 KB or more
+// becomes an mmap/munmap pair. The trim needs nothing from whoever starts the process.
 import { createRequire } from 'node:module';
 
 let gc: (() => void) | null | undefined;
@@ -19,7 +26,7 @@ function loadGc(): (() => void) | null {
 
 function loadMallocTrim(): ((pad: number) => number) | null {
 	// glibc only: elsewhere (musl has no libc.so.6, macOS, Windows) loading fails and we skip it.
-	if (process.platform !== 'linux' || process.env.ASSEMBLIER_NO_TRIM) return null;
+	if (process.platform !== 'linux') return null;
 	try {
 		const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
 		return koffi.load('libc.so.6').func('int malloc_trim(size_t pad)') as (pad: number) => number;

@@ -17,8 +17,9 @@ const result = await build({
 	metafile: true,
 	logLevel: 'warning'
 });
+const SHELL_MODULES = ['server/index.ts', 'server/bridge.ts', 'server/app-server.ts'];
 const strays = Object.keys(result.metafile.inputs).filter(
-	(input) => input.startsWith('src/') || input.startsWith('server/collab/')
+	(input) => !SHELL_MODULES.includes(input)
 );
 if (strays.length) {
 	console.error(

@@ -2,6 +2,7 @@
 // `npm run migrate` and `npm run seed` work straight after `npm install`.
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 
 const SOURCES = [
@@ -13,7 +14,7 @@ const SOURCES = [
 	'vite.config.ts',
 	'package.json'
 ];
-const OUTPUTS = ['build/handler.js', 'build-server/index.js'];
+const OUTPUTS = ['build/handler.js', 'build/server/checkpoint-worker.js', 'build-server/index.js'];
 
 /** @param {string} entry @returns {number} */
 function newestMtime(entry) {
@@ -38,4 +39,4 @@ export function ensureBuild() {
 	execSync('npm run build --silent', { stdio: 'inherit' });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) ensureBuild();
+if (import.meta.url === pathToFileURL(process.argv[1]).href) ensureBuild();

@@ -2,6 +2,7 @@
 // Installs the `chromium` package when it is missing and we are allowed to (root + apt).
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 export const CHROMIUM_CANDIDATES = [
 	'/usr/bin/chromium',
@@ -14,7 +15,7 @@ export function findChromium() {
 	return CHROMIUM_CANDIDATES.find((p) => fs.existsSync(p)) ?? null;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
 	if (findChromium()) process.exit(0);
 	const isRoot = process.getuid?.() === 0;
 	const sudo = isRoot ? '' : 'sudo ';

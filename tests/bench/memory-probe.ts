@@ -50,12 +50,6 @@ for (let s = 5; s <= 30; s += 5) {
 	log(`${s} s after clients left: ${mb(rssOf(pid))} (idle ${mb(idle)})`);
 }
 log(smapsSummary(pid));
-if (process.env.PROBE_TRIM) {
-	server.child.kill('SIGUSR2');
-	await sleep(3000);
-	log(`after trim ${mb(rssOf(pid))}`);
-	log(smapsSummary(pid));
-}
 await stop(server);
 fs.rmSync(setup.dir, { recursive: true, force: true });
 process.exit(0);

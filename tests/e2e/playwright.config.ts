@@ -4,13 +4,14 @@ import { defineConfig } from '@playwright/test';
 import { findChromium } from '../../server/scripts/ensure-chromium.js';
 
 // The scenarios run against two servers: one on a fresh SQLite file, one on a fresh PostgreSQL
-// database that tests/e2e/run.ts creates (and drops) around the run. Each seeds the demo
+// database, both made (and removed) by tests/e2e/run.ts around the run. Each seeds the demo
 // territory at start-up, as `npm start` does.
 const SERVERS = [
 	{
 		name: 'sqlite',
 		port: 4173,
-		databaseUrl: path.join(os.tmpdir(), `assemblier-e2e-${process.pid}-${Date.now()}.sqlite`)
+		databaseUrl:
+			process.env.E2E_SQLITE_URL ?? path.join(os.tmpdir(), `assemblier-e2e-${Date.now()}.sqlite`)
 	},
 	...(process.env.E2E_POSTGRES_URL
 		? [{ name: 'postgres', port: 4174, databaseUrl: process.env.E2E_POSTGRES_URL }]

@@ -43,7 +43,8 @@ export async function assertPostgresReachable(): Promise<void> {
 
 /** A new empty database of its own (dropped by dropPostgresDatabase); returns its URL. */
 export async function createPostgresDatabase(): Promise<{ url: string; name: string }> {
-	const name = `assemblier_t_${process.pid}_${crypto.randomBytes(5).toString('hex')}`;
+	// Creation time in the name: the sweep of databases left by killed runs needs no privilege.
+	const name = `assemblier_t_${Date.now()}_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
 	// template0: template1 may be in use by a concurrent CREATE DATABASE of another worker.
 	await admin((client) =>
 		client.query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8'`)
@@ -52,17 +53,32 @@ export async function createPostgresDatabase(): Promise<{ url: string; name: str
 }
 
 export async function dropPostgresDatabase(name: string): Promise<void> {
-	await admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+	await admin(async (client) => {
+		// Let closing connections (the test's pool, a stopped server) finish first: FORCE would
+		// terminate them mid-goodbye, and pg reports that as an error in the test process.
+		const deadline = Date.now() + 3_000;
+		for (;;) {
+			const { rows } = await client.query<{ n: number }>(
+				'select count(*)::int as n from pg_stat_activity where datname = $1',
+				[name]
+			);
+			if (rows[0].n === 0 || Date.now() > deadline) break;
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+		await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+	});
 }
 
 /** Databases left by runs that were killed before their cleanup (older than an hour). */
 export async function dropStalePostgresDatabases(): Promise<number> {
 	return admin(async (client) => {
 		const { rows } = await client.query<{ datname: string }>(
-			"select datname from pg_database where datname like 'assemblier_t_%' and (pg_stat_file('base/' || oid || '/PG_VERSION', true)).modification < now() - interval '1 hour'"
+			"select datname from pg_database where datname like 'assemblier\\_t\\_%'"
 		);
-		for (const { datname } of rows)
-			await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-		return rows.length;
+		const stale = rows
+			.map((r) => r.datname)
+			.filter((name) => Number(name.split('_')[2]) < Date.now() - 3_600_000);
+		for (const name of stale) await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+		return stale.length;
 	});
 }

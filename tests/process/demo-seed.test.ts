@@ -28,6 +28,40 @@ describe('demo territory at start-up', () => {
 		);
 	});
 
+	it('is not seeded when the server listens beyond loopback without ORIGIN (HOST=0.0.0.0)', async () => {
+		const { accounts, output } = await startAndCountAccounts(
+			{ ORIGIN: '', HOST: '0.0.0.0', SEED_DEMO: undefined },
+			['serve', '--demo']
+		);
+		expect(accounts).toBe(0);
+		expect(output).toContain('le serveur écoute sur 0.0.0.0, au-delà de cette machine');
+	});
+
+	it('demo accounts already in a database served publicly: a warning at start, never the password', async () => {
+		const { db, url } = await freshDb();
+		const port = await freePort();
+		const local = await spawnServer(port, url, { LOG_LEVEL: 'info', SEED_DEMO: undefined }, [
+			'serve',
+			'--demo'
+		]);
+		expect(local.output()).toContain('mot de passe : assemblier-demo');
+		local.child.kill('SIGTERM');
+		await local.exited;
+		const exposed = await spawnServer(
+			port,
+			url,
+			{ LOG_LEVEL: 'silent', ORIGIN: 'https://assemblier.agglo-lauze.fr' },
+			['serve', '--demo']
+		);
+		exposed.child.kill('SIGTERM');
+		await exposed.exited;
+		expect(exposed.output()).toContain(
+			'ATTENTION : les comptes de démonstration (mot de passe publié) existent'
+		);
+		expect(exposed.output()).not.toContain('assemblier-demo');
+		expect((await db.selectFrom('app_user').select('id').execute()).length).toBeGreaterThan(10);
+	});
+
 	it('is not seeded by the plain production command', async () => {
 		const { accounts, output } = await startAndCountAccounts({ ORIGIN: '', SEED_DEMO: undefined }, [
 			'serve'

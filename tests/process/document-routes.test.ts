@@ -1,16 +1,20 @@
 // Role checks on the HTTP routes of the real production process (SvelteKit actions included).
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import type { Db } from '../../src/lib/server/db';
 import { listMembers } from '../../src/lib/server/documents';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/cookie';
 import { freshDb } from '../helpers/db';
 import { buildRoleCast, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
 import { freePort, spawnServer, useBuiltServer } from '../helpers/process';
+import { connectProvider, nextClose, nextPermissionDenied, synced } from '../helpers/collab';
+import { setMember } from '../../src/lib/server/documents/queries';
 
 useBuiltServer();
 
 let db: Db;
 let base: string;
+let port: number;
 let coLead: TestUser;
 let partner: TestUser;
 let editor: TestUser;
@@ -32,7 +36,7 @@ beforeAll(async () => {
 	newcomer = await buildUser(db, territory, territory.communeId);
 	otherCommuneUser = await buildUser(db, territory, territory.communeId);
 	admin = await buildUser(db, territory, territory.epciId, { role: 'admin' });
-	const port = await freePort();
+	port = await freePort();
 	base = `http://127.0.0.1:${port}`;
 	await spawnServer(port, fresh.url, { ORIGIN: base });
 }, 120_000);
@@ -244,5 +248,26 @@ describe('templates are data, edited by administrators', () => {
 			.where('document_id', '=', created.location!.split('/').pop()!)
 			.executeTakeFirstOrThrow();
 		expect(row.body).toBe('Ordre du jour');
+	});
+});
+
+describe('rights changed through a route reach the open editors of the built process', () => {
+	it('a rédacteur lowered to lecteur by the binôme is cut off (4509) and comes back read-only', async () => {
+		const writer = await buildUser(db, coLead.territory, coLead.territory.communeId);
+		await setMember(db, documentId, writer.id, 'editor', coLead.id);
+		const open = connectProvider(port, documentId, writer.token);
+		await synced(open.provider);
+		const closed = nextClose(open.provider);
+		const response = await call(`/documents/${documentId}?/setMember`, coLead, {
+			userId: writer.id,
+			role: 'reader'
+		});
+		expect(response.status).toBe(200);
+		expect(await closed).toBe(4509);
+		// Reconnected with the new rights: what it types now is refused.
+		await synced(open.provider);
+		const refused = nextPermissionDenied(open.provider);
+		open.doc.getXmlFragment('default').insert(0, [new Y.XmlText('interdit')]);
+		expect(await refused).toBe('read-only');
 	});
 });

@@ -27,9 +27,14 @@ export function openDatabase(url: string): Db {
 	if (isPostgresUrl(url)) {
 		// bigint (int8) comes back as a string by default; our values are epoch ms and sequence numbers.
 		pg.types.setTypeParser(20, (value) => Number(value));
-		return new Kysely<Schema>({
-			dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) })
-		});
+		const pool = new pg.Pool({ connectionString: url, max: 10 });
+		// An idle connection dropped by the server (restart, administrator, network) is an
+		// 'error' event on the pool: unheard, it would take the whole process down. The pool
+		// replaces the connection; the next query says whether the database is really gone.
+		pool.on('error', (error) =>
+			console.error(`PostgreSQL : connexion inactive perdue (${error.message})`)
+		);
+		return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
 	}
 	const file = url.replace(/^file:/, '');
 	if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
