@@ -3,10 +3,12 @@ import * as m0001 from './0001_init.js';
 import * as m0002 from './0002_coproductions.js';
 import * as m0003 from './0003_journal_batches.js';
 import * as m0004 from './0004_search_folded.js';
+import * as m0005 from './0005_search_words.js';
 
 export const migrations = {
 	'0001_init': m0001,
 	'0002_coproductions': m0002,
 	'0003_journal_batches': m0003,
-	'0004_search_folded': m0004
+	'0004_search_folded': m0004,
+	'0005_search_words': m0005
 };

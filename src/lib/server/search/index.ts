@@ -1,6 +1,6 @@
 // Full-text search over titles and document text, with the same behaviour on both databases:
 // every word required, accents folded, prefix matching. SQLite: an FTS5 table. PostgreSQL: the
-// same table as plain rows with an index over the accent-folded text (migration 0004), marks and
+// same table as plain rows with an index over the accent-folded text (migrations 0004-0005), marks and
 // snippets built here. Matches are marked with \u0001…\u0002 (never HTML): pages render them safely.
 import * as Y from 'yjs';
 import { sql } from 'kysely';
@@ -98,6 +98,24 @@ function snippetOf(body: string, folded: string[]): string {
 	return `${from > 0 ? '…' : ''}${markWords(body.slice(start, end), folded)}${to < words.length ? '…' : ''}`;
 }
 
+/**
+ * The index expression of migration 0005, written identically so that the planner can use the
+ * index (a test checks it with EXPLAIN).
+ */
+export const POSTGRES_FOLDED_TEXT = sql`regexp_replace(translate(lower(title || ' ' || body), ${sql.lit(FOLD_FROM)}, ${sql.lit(FOLD_TO)}), '[[:punct:]]+', ' ', 'g')`;
+
+/** The PostgreSQL query: the text folded as indexed, the query words by the same translate(). */
+function postgresSearch(words: string[], readableIds: string[], limit: number) {
+	const tsquery = words.map((word) => `${word}:*`).join(' & ');
+	const folded = POSTGRES_FOLDED_TEXT;
+	return sql<{ id: string; title: string; body: string }>`
+		select document_id as id, title, body
+		from document_search, to_tsquery('simple', translate(lower(${tsquery}), ${sql.lit(FOLD_FROM)}, ${sql.lit(FOLD_TO)})) q
+		where to_tsvector('simple', ${folded}) @@ q and document_id in (${sql.join(readableIds)})
+		order by ts_rank(to_tsvector('simple', ${folded}), q) desc, document_id
+		limit ${limit}`;
+}
+
 /** Searches only among `readableIds` (the caller's access rules decide them). */
 export async function searchDocuments(
 	db: Db,
@@ -110,15 +128,7 @@ export async function searchDocuments(
 	const words = queryWords(trimmed);
 	if (words.length === 0) return [];
 	if (isPostgres(db)) {
-		// Folded by the same translate() as the index expression, so that the index is used.
-		const tsquery = words.map((word) => `${word}:*`).join(' & ');
-		const folded = sql`translate(lower(title || ' ' || body), ${sql.lit(FOLD_FROM)}, ${sql.lit(FOLD_TO)})`;
-		const rows = await sql<{ id: string; title: string; body: string }>`
-			select document_id as id, title, body
-			from document_search, to_tsquery('simple', translate(lower(${tsquery}), ${sql.lit(FOLD_FROM)}, ${sql.lit(FOLD_TO)})) q
-			where to_tsvector('simple', ${folded}) @@ q and document_id in (${sql.join(readableIds)})
-			order by ts_rank(to_tsvector('simple', ${folded}), q) desc, document_id
-			limit ${limit}`.execute(db);
+		const rows = await postgresSearch(words, readableIds, limit).execute(db);
 		const foldedWords = words.map(fold);
 		return rows.rows.map((r) => ({
 			id: r.id,
