@@ -316,19 +316,13 @@ async function setParticipantRole<R extends DocumentRole>(
 			.where('document_id', '=', documentId)
 			.where(column, '=', id)
 			.executeTakeFirst();
-		if (existing) {
-			await trx
-				.updateTable(table)
-				.set({ role })
-				.where('document_id', '=', documentId)
-				.where(column, '=', id)
-				.execute();
-		} else {
-			await trx
-				.insertInto(table)
-				.values({ document_id: documentId, [column]: id, role, added_by: addedBy, added_at: now })
-				.execute();
-		}
+		// An upsert, not "insert if the select found nothing": on PostgreSQL two requests adding
+		// the same person at once both find nothing, and a plain insert would fail the second.
+		await trx
+			.insertInto(table)
+			.values({ document_id: documentId, [column]: id, role, added_by: addedBy, added_at: now })
+			.onConflict((conflict) => conflict.columns(['document_id', column]).doUpdateSet({ role }))
+			.execute();
 		return (existing?.role as R | undefined) ?? null;
 	});
 }

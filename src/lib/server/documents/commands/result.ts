@@ -59,8 +59,9 @@ export function invalid(status: 400 | 404, message: string, field?: string): Com
 
 /**
  * The one policy (documentAccess), then what this command requires of the access. Null when
- * allowed. Commands call it inside their transaction, so the rights they check are the rights
- * in force when they write.
+ * allowed. Commands call it inside their transaction: on SQLite transactions run one at a time,
+ * so the rights checked are the rights in force at the write; on PostgreSQL (read committed)
+ * two commands at the same instant may both pass, and the last write wins (writes are upserts).
  */
 export async function authorize(
 	db: Db,
