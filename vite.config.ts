@@ -1,5 +1,6 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import type { Server as HttpServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import type { Plugin, ViteDevServer } from 'vite';
 import { bridge } from './server/bridge.ts';
 import { defineConfig } from 'vitest/config';
@@ -32,9 +33,26 @@ function collabDevServer(): Plugin {
 						server.config.logger.error(`Assemblier : démarrage impossible : ${error}`)
 					);
 			});
+			// A restart (below, or Vite's own on a config change) closes this HTTP server: the
+			// services of this module graph stop with it (pending writes stored, database closed).
+			const services = () => bridge().services;
+			server.httpServer.once('close', () => void services()?.then((s) => s.shutdown()));
+		},
+		handleHotUpdate({ file, server }) {
+			// Server modules hold process state (database, collaboration rooms) that SvelteKit's
+			// hot reload would duplicate: a fresh module next to a stale one. Restart instead.
+			if (SERVER_SOURCES.some((dir) => file.startsWith(dir))) {
+				server.config.logger.info(`Assemblier : ${file} modifié, redémarrage du serveur…`);
+				void server.restart();
+				return [];
+			}
 		}
 	};
 }
+
+const SERVER_SOURCES = ['src/lib/server/', 'server/', 'migrations/', 'src/hooks.server.ts'].map(
+	(dir) => fileURLToPath(new URL(`./${dir}`, import.meta.url))
+);
 
 /**
  * The suite runs twice, on SQLite and on PostgreSQL (the `…:pg` projects, each test file in a
