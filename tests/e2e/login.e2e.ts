@@ -28,3 +28,24 @@ test('signing in lists the territory documents; signing out ends the session', a
 	await page.goto('/documents');
 	await expect(page).toHaveURL(/\/connexion/);
 });
+
+test('what a DGS types before the page’s script has arrived (slow line) is kept when it starts', async ({
+	page
+}) => {
+	// Hold the application's JavaScript until the form has been filled in.
+	let release: () => void = () => {};
+	const held = new Promise<void>((resolve) => (release = resolve));
+	await page.route('**/_app/immutable/**/*.js', async (route) => {
+		await held;
+		await route.continue();
+	});
+	await page.goto('/connexion', { waitUntil: 'domcontentloaded' });
+	await page.getByLabel('Adresse électronique').fill(USERS.julien.email);
+	await page.getByLabel('Mot de passe').fill('assemblier-demo');
+	release();
+	// The held scripts load, the page hydrates; then nothing moves on the network.
+	await page.waitForLoadState('networkidle');
+	await expect(page.getByLabel('Adresse électronique')).toHaveValue(USERS.julien.email);
+	await page.getByRole('button', { name: 'Se connecter' }).click();
+	await expect(page).toHaveURL(/\/documents$/);
+});
