@@ -4,11 +4,15 @@ import * as m0002 from './0002_coproductions.js';
 import * as m0003 from './0003_journal_batches.js';
 import * as m0004 from './0004_search_folded.js';
 import * as m0005 from './0005_search_words.js';
+import * as m0006 from './0006_search_stems.js';
+import * as m0007 from './0007_territory_time_zone.js';
 
 export const migrations = {
 	'0001_init': m0001,
 	'0002_coproductions': m0002,
 	'0003_journal_batches': m0003,
 	'0004_search_folded': m0004,
-	'0005_search_words': m0005
+	'0005_search_words': m0005,
+	'0006_search_stems': m0006,
+	'0007_territory_time_zone': m0007
 };

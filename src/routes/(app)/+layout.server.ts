@@ -15,6 +15,8 @@ export const load: LayoutServerLoad = async ({ locals }) => {
 			organisationName: locals.user.organisationName,
 			territoryRole: locals.user.territoryRole
 		},
-		territoryName: territory?.name ?? ''
+		territoryName: territory?.name ?? '',
+		// Every date of the app is shown in this zone, by the server and the browser alike.
+		timeZone: territory?.timeZone ?? 'Europe/Paris'
 	};
 };

@@ -15,6 +15,8 @@ export interface TerritoryTable {
 	name: string;
 	kind: string;
 	created_at: Millis;
+	/** IANA time zone in which dates are shown (migration 0007). */
+	time_zone: Generated<string>;
 }
 
 export interface OrganisationTable {
@@ -88,6 +90,12 @@ export interface DocumentSearchTable {
 	body: string;
 }
 
+/** Search terms of a document's text: stems and words, folded (migration 0006). */
+export interface DocumentTermsTable {
+	document_id: string;
+	terms: string;
+}
+
 export interface DocumentMemberTable {
 	document_id: string;
 	user_id: string;
@@ -126,4 +134,5 @@ export interface Database {
 	document_org_member: DocumentOrgMemberTable;
 	document_template: DocumentTemplateTable;
 	document_search: DocumentSearchTable;
+	document_terms: DocumentTermsTable;
 }

@@ -42,14 +42,40 @@ export async function findTerritoryUser(
 	);
 }
 
+export const DEFAULT_TIME_ZONE = 'Europe/Paris';
+
+/** Whether `timeZone` is an IANA zone this runtime knows (and so can format dates in). */
+export function isSupportedTimeZone(timeZone: string): boolean {
+	return Intl.supportedValuesOf('timeZone').includes(timeZone) || timeZone === 'UTC';
+}
+
 export async function getTerritory(db: Db, territoryId: string) {
-	return (
-		(await db
-			.selectFrom('territory')
-			.select(['id', 'name', 'kind'])
-			.where('id', '=', territoryId)
-			.executeTakeFirst()) ?? null
-	);
+	const row = await db
+		.selectFrom('territory')
+		.select(['id', 'name', 'kind', 'time_zone as timeZone'])
+		.where('id', '=', territoryId)
+		.executeTakeFirst();
+	if (!row) return null;
+	// A zone written by hand that this runtime does not know would make every page throw.
+	return {
+		...row,
+		timeZone: isSupportedTimeZone(row.timeZone) ? row.timeZone : DEFAULT_TIME_ZONE
+	};
+}
+
+/** Sets the zone in which the territory's dates are shown; false (nothing saved) when unknown. */
+export async function setTerritoryTimeZone(
+	db: Db,
+	territoryId: string,
+	timeZone: string
+): Promise<boolean> {
+	if (!isSupportedTimeZone(timeZone)) return false;
+	await db
+		.updateTable('territory')
+		.set({ time_zone: timeZone })
+		.where('id', '=', territoryId)
+		.execute();
+	return true;
 }
 
 export async function listOrganisations(db: Db, territoryId: string) {
