@@ -7,7 +7,7 @@ const config = {
 	compilerOptions: { runes: true },
 	kit: {
 		// The production entry is server/index.ts (it mounts build/handler.js); adapter-node's own index.js is unused.
-		adapter: adapter({ out: 'build', precompress: false }),
+		adapter: adapter({ out: 'build', precompress: true }),
 		typescript: {
 			config: (tsconfig) => {
 				tsconfig.include.push(
