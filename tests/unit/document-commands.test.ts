@@ -246,7 +246,8 @@ describe('setMember', () => {
 			ok: true,
 			message: 'Nina Nouvelle a été ajouté(e).',
 			documentId,
-			rightsChanged: { users: [], organisations: [] }
+			rightsChanged: { users: [], organisations: [] },
+			previousRole: null
 		});
 		expect(await roleOf(documentId, newcomer)).toBe('annotator');
 		expect(socketsClosed(result)).toEqual([]);
@@ -261,7 +262,9 @@ describe('setMember', () => {
 		expect(lowered).toMatchObject({
 			ok: true,
 			message: 'Le rôle de Édith Rédactrice a été modifié.',
-			rightsChanged: { users: [editor.id], organisations: [] }
+			rightsChanged: { users: [editor.id], organisations: [] },
+			// What the page's « Annuler » puts back.
+			previousRole: 'editor'
 		});
 		expect(socketsClosed(lowered)).toEqual(userSockets(documentId, editor));
 		const raised = await commands.setMember(db, coLead, documentId, {
@@ -339,7 +342,8 @@ describe('removeMember', () => {
 			ok: true,
 			message: 'Édith Rédactrice ne participe plus au document.',
 			documentId,
-			rightsChanged: { users: [editor.id], organisations: [] }
+			rightsChanged: { users: [editor.id], organisations: [] },
+			previousRole: 'editor'
 		});
 		expect(await roleOf(documentId, editor)).toBeNull();
 		expect(socketsClosed(result)).toEqual(userSockets(documentId, editor));
@@ -380,7 +384,8 @@ describe('setOrganisation and removeOrganisation', () => {
 			ok: true,
 			message: 'Toutes les personnes de Commune B participent désormais au document.',
 			documentId,
-			rightsChanged: { users: [], organisations: [] }
+			rightsChanged: { users: [], organisations: [] },
+			previousRole: null
 		});
 		const same = await commands.setOrganisation(db, coLead, documentId, {
 			organisationId: secondCommuneId,
@@ -393,7 +398,8 @@ describe('setOrganisation and removeOrganisation', () => {
 		});
 		expect(lowered).toMatchObject({
 			ok: true,
-			rightsChanged: { users: [], organisations: [secondCommuneId] }
+			rightsChanged: { users: [], organisations: [secondCommuneId] },
+			previousRole: 'annotator'
 		});
 		expect(socketsClosed(lowered)).toEqual(organisationSockets(documentId, secondCommuneId));
 		const removed = await commands.removeOrganisation(db, coLead, documentId, {
@@ -403,7 +409,8 @@ describe('setOrganisation and removeOrganisation', () => {
 			ok: true,
 			message: 'L’organisation ne participe plus au document.',
 			documentId,
-			rightsChanged: { users: [], organisations: [secondCommuneId] }
+			rightsChanged: { users: [], organisations: [secondCommuneId] },
+			previousRole: 'reader'
 		});
 		expect(socketsClosed(removed)).toEqual(organisationSockets(documentId, secondCommuneId));
 		expect((await stored(documentId)).organisations).toEqual([]);
@@ -586,19 +593,25 @@ describe('createDocument', () => {
 		).toBe(1);
 	});
 
-	it('400 with the rule’s message for bad input, no document created', async () => {
-		for (const [override, message] of [
-			[{ kind: 'inconnu' }, 'Type de document inconnu.'],
-			[{ partner: otherEpciUser.id }, 'co-pilote communal'],
-			[{ partner: foreigner.id }, 'n’appartient pas au territoire'],
-			[{ title: '' }, 'Indiquez un titre.']
+	it('400 with the rule’s message and the field it is about (shown next to it), no document created', async () => {
+		for (const [override, message, field] of [
+			[{ kind: 'inconnu' }, 'Type de document inconnu.', 'kind'],
+			[{ template: 'compte-rendu' }, 'Ce modèle ne correspond pas', 'template'],
+			[{ partner: otherEpciUser.id }, 'co-pilote communal', 'partner'],
+			[{ partner: foreigner.id }, 'n’appartient pas au territoire', 'partner'],
+			[{ title: '' }, 'Indiquez un titre.', 'title'],
+			[{ title: 'Note <b>' }, 'ne peut pas contenir', 'title'],
+			[{ dueDate: '2027-02-30' }, 'date valide', 'dueDate'],
+			[{ summary: 'x'.repeat(1001) }, '1000 caractères', 'summary'],
+			[{ organisations: foreignOrganisationId }, 'n’appartient pas au territoire', 'organisations']
 		] as const) {
 			const before = await documentCount();
 			const result = await commands.createDocument(db, coLead, form({ ...valid(), ...override }));
-			expect(result).toMatchObject({
+			expect(result).toEqual({
 				ok: false,
 				status: 400,
 				message: expect.stringContaining(message),
+				field,
 				denied: false
 			});
 			expect(await documentCount()).toBe(before);

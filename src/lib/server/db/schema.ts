@@ -121,6 +121,19 @@ export interface DocumentSnapshotTable {
 	updated_at: Millis;
 }
 
+export type AccessRequestStatus = 'pending' | 'accepted' | 'refused';
+
+export interface DocumentAccessRequestTable {
+	id: string;
+	document_id: string;
+	user_id: string;
+	message: string;
+	status: AccessRequestStatus;
+	created_at: Millis;
+	decided_by: string | null;
+	decided_at: Millis | null;
+}
+
 export interface Database {
 	territory: TerritoryTable;
 	organisation: OrganisationTable;
@@ -135,4 +148,5 @@ export interface Database {
 	document_template: DocumentTemplateTable;
 	document_search: DocumentSearchTable;
 	document_terms: DocumentTermsTable;
+	document_access_request: DocumentAccessRequestTable;
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { inTransaction, type Db } from '../db';
 import type { DocumentRole, OrganisationRole } from '../db/schema';
 import { newId } from '../ids';
@@ -408,4 +409,113 @@ export async function setBinome(
 		}
 		return changed;
 	});
+}
+
+export interface AccessRequest {
+	id: string;
+	userId: string;
+	displayName: string;
+	jobTitle: string;
+	organisationName: string;
+	message: string;
+	createdAt: number;
+}
+
+/** Pending access requests of a document, oldest first: the binôme answers them in order. */
+export async function listPendingAccessRequests(
+	db: Db,
+	documentId: string
+): Promise<AccessRequest[]> {
+	const rows = await db
+		.selectFrom('document_access_request')
+		.innerJoin('app_user', 'app_user.id', 'document_access_request.user_id')
+		.innerJoin('organisation', 'organisation.id', 'app_user.organisation_id')
+		.select([
+			'document_access_request.id',
+			'app_user.id as userId',
+			'app_user.display_name as displayName',
+			'app_user.job_title as jobTitle',
+			'organisation.name as organisationName',
+			'document_access_request.message',
+			'document_access_request.created_at as createdAt'
+		])
+		.where('document_access_request.document_id', '=', documentId)
+		.where('document_access_request.status', '=', 'pending')
+		.orderBy('document_access_request.created_at')
+		.orderBy('document_access_request.id')
+		.execute();
+	return rows.map((r) => ({ ...r, createdAt: Number(r.createdAt) }));
+}
+
+/** When this user's pending request for the document was made, or null. */
+export async function pendingAccessRequestOf(
+	db: Db,
+	documentId: string,
+	userId: string
+): Promise<number | null> {
+	const row = await db
+		.selectFrom('document_access_request')
+		.select('created_at')
+		.where('document_id', '=', documentId)
+		.where('user_id', '=', userId)
+		.where('status', '=', 'pending')
+		.executeTakeFirst();
+	return row ? Number(row.created_at) : null;
+}
+
+/**
+ * Stores a pending request; false when one was already pending (the partial unique index
+ * decides, so two clicks at the same instant on PostgreSQL still make one request).
+ */
+export async function insertAccessRequest(
+	db: Db,
+	documentId: string,
+	userId: string,
+	message: string,
+	now = Date.now()
+): Promise<boolean> {
+	const result = await db
+		.insertInto('document_access_request')
+		.values({
+			id: newId(),
+			document_id: documentId,
+			user_id: userId,
+			message,
+			status: 'pending',
+			created_at: now
+		})
+		.onConflict((conflict) =>
+			// The predicate as a literal: SQLite matches a partial index only on the same text.
+			conflict
+				.columns(['document_id', 'user_id'])
+				.where('status', '=', sql.lit('pending'))
+				.doNothing()
+		)
+		.executeTakeFirst();
+	return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function findPendingAccessRequest(db: Db, documentId: string, requestId: string) {
+	return db
+		.selectFrom('document_access_request')
+		.select(['id', 'user_id as userId'])
+		.where('id', '=', requestId)
+		.where('document_id', '=', documentId)
+		.where('status', '=', 'pending')
+		.executeTakeFirst();
+}
+
+export async function decideAccessRequest(
+	db: Db,
+	requestId: string,
+	status: 'accepted' | 'refused',
+	decidedBy: string,
+	now = Date.now()
+): Promise<void> {
+	await db
+		.updateTable('document_access_request')
+		.set({ status, decided_by: decidedBy, decided_at: now })
+		.where('id', '=', requestId)
+		.where('status', '=', 'pending')
+		.execute();
 }

@@ -9,7 +9,8 @@ import type { NewDocument } from './queries';
 export const TITLE_MAX_LENGTH = 200;
 export const SUMMARY_MAX_LENGTH = 1000;
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
+/** A refusal names the form field it is about, when there is one (shown next to it). */
+export type Checked<T> = { ok: true; value: T } | { ok: false; message: string; field?: string };
 
 export function checkTitle(raw: unknown): Checked<string> {
 	if (typeof raw !== 'string') return { ok: false, message: 'Indiquez un titre.' };
@@ -77,23 +78,24 @@ export async function parseMetadata(
 	form: FormData
 ): Promise<Checked<Omit<NewDocument, 'kind' | 'partnerId'>>> {
 	const title = checkTitle(form.get('title'));
-	if (!title.ok) return title;
+	if (!title.ok) return { ...title, field: 'title' };
 	const theme = field(form, 'theme');
-	if (theme && !isTheme(theme)) return { ok: false, message: 'Thème inconnu.' };
+	if (theme && !isTheme(theme)) return { ok: false, message: 'Thème inconnu.', field: 'theme' };
 	const summary = field(form, 'summary');
 	if (summary.length > SUMMARY_MAX_LENGTH)
 		return {
 			ok: false,
-			message: `Le résumé ne doit pas dépasser ${SUMMARY_MAX_LENGTH} caractères.`
+			message: `Le résumé ne doit pas dépasser ${SUMMARY_MAX_LENGTH} caractères.`,
+			field: 'summary'
 		};
 	const dueDate = checkDueDate(field(form, 'dueDate'));
-	if (!dueDate.ok) return dueDate;
+	if (!dueDate.ok) return { ...dueDate, field: 'dueDate' };
 	const organisations = await checkOrganisations(
 		db,
 		user.territoryId,
 		form.getAll('organisations').map(String)
 	);
-	if (!organisations.ok) return organisations;
+	if (!organisations.ok) return { ...organisations, field: 'organisations' };
 	return {
 		ok: true,
 		value: {
@@ -113,21 +115,29 @@ export async function parseNewDocument(
 	form: FormData
 ): Promise<Checked<{ input: NewDocument; template: Template }>> {
 	const kind = field(form, 'kind');
-	if (!isKind(kind)) return { ok: false, message: 'Type de document inconnu.' };
+	if (!isKind(kind)) return { ok: false, message: 'Type de document inconnu.', field: 'kind' };
 	const template = await getTemplate(db, field(form, 'template') || kind);
 	if (!template || template.kind !== kind)
-		return { ok: false, message: 'Ce modèle ne correspond pas au type de document choisi.' };
+		return {
+			ok: false,
+			message: 'Ce modèle ne correspond pas au type de document choisi.',
+			field: 'template'
+		};
 	const metadata = await parseMetadata(db, creator, form);
 	if (!metadata.ok) return metadata;
 	const partnerId = field(form, 'partner');
 	const partner = partnerId ? await findTerritoryUser(db, creator.territoryId, partnerId) : null;
 	if (partnerId && !partner)
-		return { ok: false, message: 'Le second co-pilote n’appartient pas au territoire.' };
+		return {
+			ok: false,
+			message: 'Le second co-pilote n’appartient pas au territoire.',
+			field: 'partner'
+		};
 	const binome = checkBinome(
 		{ id: creator.id, organisationKind: creator.organisationKind },
 		partner
 	);
-	if (binome) return { ok: false, message: binome };
+	if (binome) return { ok: false, message: binome, field: 'partner' };
 	return {
 		ok: true,
 		value: {

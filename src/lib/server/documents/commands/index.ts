@@ -5,6 +5,11 @@ export { setMember, removeMember, setOrganisation, removeOrganisation } from './
 export { setBinome } from './binome';
 export { createDocument, updateSettings } from './document';
 export {
+	answerAccessRequest,
+	requestAccess,
+	ACCESS_REQUEST_MESSAGE_MAX_LENGTH
+} from './access-requests';
+export {
 	closeRightsChanged,
 	type CommandFailure,
 	type CommandResult,

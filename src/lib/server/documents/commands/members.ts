@@ -2,7 +2,7 @@
 // are not granted here: they change only with the binôme (binome.ts).
 import { inTransaction, type Db } from '../../db';
 import { findTerritoryUser, listOrganisations } from '../../territory/queries';
-import { isGrantableRole } from '../../../documents/vocabulary';
+import { isGrantableRole, type GrantableRole } from '../../../documents/vocabulary';
 import type { Actor } from '../access';
 import * as queries from '../queries';
 import { authorize, COLEADS_ONLY, done, invalid, text, type CommandResult } from './result';
@@ -10,13 +10,19 @@ import { authorize, COLEADS_ONLY, done, invalid, text, type CommandResult } from
 const CHOOSE_ROLE = 'Choisissez un rôle : rédacteur, annotateur ou lecteur.';
 const canManage = (access: { canManage: boolean }) => access.canManage;
 
+/**
+ * What a participant change replaced: the role before it (null: was not taking part), so the
+ * page can offer to undo it through the same commands.
+ */
+export type Previous = { previousRole: GrantableRole | null };
+
 /** Adds a person of the territory with a role, or changes the role of a participant. */
 export function setMember(
 	db: Db,
 	actor: Actor,
 	documentId: string,
 	input: { userId: unknown; role: unknown }
-): Promise<CommandResult> {
+): Promise<CommandResult<Previous>> {
 	return inTransaction(db, async (trx) => {
 		const denied = await authorize(trx, actor, documentId, canManage, COLEADS_ONLY);
 		if (denied) return denied;
@@ -31,13 +37,16 @@ export function setMember(
 		await queries.setMember(trx, documentId, userId, role, actor.id);
 		// Raised rights count too: an open editor keeps the rights it connected with until it reconnects.
 		const changed = current && current.role !== role ? [userId] : [];
-		return done(
-			documentId,
-			current
-				? `Le rôle de ${target.displayName} a été modifié.`
-				: `${target.displayName} a été ajouté(e).`,
-			{ users: changed }
-		);
+		return {
+			...done(
+				documentId,
+				current
+					? `Le rôle de ${target.displayName} a été modifié.`
+					: `${target.displayName} a été ajouté(e).`,
+				{ users: changed }
+			),
+			previousRole: (current?.role as GrantableRole | undefined) ?? null
+		};
 	});
 }
 
@@ -46,7 +55,7 @@ export function removeMember(
 	actor: Actor,
 	documentId: string,
 	input: { userId: unknown }
-): Promise<CommandResult> {
+): Promise<CommandResult<Previous>> {
 	return inTransaction(db, async (trx) => {
 		const denied = await authorize(trx, actor, documentId, canManage, COLEADS_ONLY);
 		if (denied) return denied;
@@ -60,9 +69,12 @@ export function removeMember(
 				'userId'
 			);
 		await queries.removeMember(trx, documentId, userId);
-		return done(documentId, `${target.displayName} ne participe plus au document.`, {
-			users: [userId]
-		});
+		return {
+			...done(documentId, `${target.displayName} ne participe plus au document.`, {
+				users: [userId]
+			}),
+			previousRole: target.role
+		};
 	});
 }
 
@@ -72,7 +84,7 @@ export function setOrganisation(
 	actor: Actor,
 	documentId: string,
 	input: { organisationId: unknown; role: unknown }
-): Promise<CommandResult> {
+): Promise<CommandResult<Previous>> {
 	return inTransaction(db, async (trx) => {
 		const denied = await authorize(trx, actor, documentId, canManage, COLEADS_ONLY);
 		if (denied) return denied;
@@ -92,11 +104,14 @@ export function setOrganisation(
 			actor.id
 		);
 		const changed = previous && previous !== role ? [organisationId] : [];
-		return done(
-			documentId,
-			`Toutes les personnes de ${organisation.name} participent désormais au document.`,
-			{ organisations: changed }
-		);
+		return {
+			...done(
+				documentId,
+				`Toutes les personnes de ${organisation.name} participent désormais au document.`,
+				{ organisations: changed }
+			),
+			previousRole: previous
+		};
 	});
 }
 
@@ -105,15 +120,21 @@ export function removeOrganisation(
 	actor: Actor,
 	documentId: string,
 	input: { organisationId: unknown }
-): Promise<CommandResult> {
+): Promise<CommandResult<Previous>> {
 	return inTransaction(db, async (trx) => {
 		const denied = await authorize(trx, actor, documentId, canManage, COLEADS_ONLY);
 		if (denied) return denied;
 		const organisationId = text(input.organisationId);
-		if (!(await queries.removeOrganisationMember(trx, documentId, organisationId)))
+		const current = (await queries.listOrganisationMembers(trx, documentId)).find(
+			(o) => o.organisationId === organisationId
+		);
+		if (!current || !(await queries.removeOrganisationMember(trx, documentId, organisationId)))
 			return invalid(404, 'Cette organisation ne participe pas au document.', 'organisationId');
-		return done(documentId, 'L’organisation ne participe plus au document.', {
-			organisations: [organisationId]
-		});
+		return {
+			...done(documentId, 'L’organisation ne participe plus au document.', {
+				organisations: [organisationId]
+			}),
+			previousRole: current.role
+		};
 	});
 }
