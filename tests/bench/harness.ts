@@ -20,7 +20,9 @@ export const P = QUICK
 			fanSeconds: 3,
 			idleWaitMs: 3_000,
 			connections: 200,
-			coldSamples: 1
+			idleCpuWindowMs: 4_000,
+			coldSamples: 1,
+			pageSamples: 1
 		}
 	: {
 			rounds: 4,
@@ -30,7 +32,9 @@ export const P = QUICK
 			fanSeconds: 15,
 			idleWaitMs: 30_000,
 			connections: 2_000,
-			coldSamples: 3
+			idleCpuWindowMs: 12_000,
+			coldSamples: 3,
+			pageSamples: 3
 		};
 export const log = (...args: unknown[]): void => console.error(...args);
 // Thousands of clients in one process each add an exit listener (y-websocket); that is expected here.
@@ -66,6 +70,13 @@ async function waitHttp(port: number, pathName: string): Promise<void> {
 		await sleep(50);
 	}
 	throw new Error(`server on ${port} did not start`);
+}
+
+/** CPU time (user + system) a process has used, in seconds (Linux /proc). */
+export function cpuSecondsOf(pid: number | undefined): number {
+	if (!pid) return 0;
+	const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+	return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 export function rssOf(pid: number | undefined): number {
@@ -313,7 +324,12 @@ export async function idleConnections(
 	server: BenchServer,
 	rooms: string[],
 	tokens: string[]
-): Promise<{ bytesPerConnection: number; before: number; after: number }> {
+): Promise<{
+	bytesPerConnection: number;
+	before: number;
+	after: number;
+	idleCpuMsPerSecond: number;
+}> {
 	const before = rssOf(server.child.pid);
 	const clients: BenchClient[] = [];
 	for (let i = 0; i < P.connections; i++) {
@@ -323,6 +339,17 @@ export async function idleConnections(
 	await Promise.all(clients.map((c) => c.synced));
 	await sleep(2000);
 	const after = rssOf(server.child.pid);
+	// What keeping them costs while nobody types: mostly liveness pings (ours every 4 s so that a
+	// dropped colleague leaves the presence list within 10 s; the reference every 30 s).
+	const cpuBefore = cpuSecondsOf(server.child.pid);
+	await sleep(P.idleCpuWindowMs);
+	const idleCpuMsPerSecond =
+		((cpuSecondsOf(server.child.pid) - cpuBefore) * 1000) / (P.idleCpuWindowMs / 1000);
 	for (const c of clients) c.close();
-	return { bytesPerConnection: (after - before) / P.connections, before, after };
+	return {
+		bytesPerConnection: (after - before) / P.connections,
+		before,
+		after,
+		idleCpuMsPerSecond
+	};
 }

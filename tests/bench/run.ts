@@ -24,7 +24,8 @@ import {
 	type FanoutResult,
 	type ReplayResult
 } from './harness';
-import { setupDatabase } from './setup';
+import { PAGE_DOCUMENT_PHRASE, setupDatabase } from './setup';
+import { pageLoad, type PageLoadResult } from './page-load';
 
 type ServerName = 'ours' | 'reference';
 
@@ -39,10 +40,11 @@ interface Figures {
 	rssUnderLoadMB: number;
 	rssAfterLeaveMB: number;
 	kbPerIdleConnection: number;
+	idleCpuMsPerSecond: number;
 }
 
 interface Summary {
-	ours: Figures & { coldOpenMs: number; storedEqualsTrace: boolean };
+	ours: Figures & { coldOpenMs: number; storedEqualsTrace: boolean; page: PageLoadResult };
 	reference: Figures;
 }
 
@@ -127,6 +129,15 @@ async function main(): Promise<void> {
 		storedMatches &&= client.doc.getText('t').toString() === finalText;
 		client.close();
 	}
+	// 6. The document page on a slow line, ours only (the reference serves no pages).
+	log('document page on a 2 Mbit/s line…');
+	const page = await pageLoad(
+		ours,
+		setup.pageDocumentId,
+		tokens[0],
+		PAGE_DOCUMENT_PHRASE,
+		P.pageSamples
+	);
 	await stop(ours);
 	await stop(reference);
 	fs.rmSync(dir, { recursive: true, force: true });
@@ -143,11 +154,12 @@ async function main(): Promise<void> {
 			rssIdleMB: idle[name] / 2 ** 20,
 			rssUnderLoadMB: median(r.fanout.map((x) => x.rssUnderLoad)) / 2 ** 20,
 			rssAfterLeaveMB: afterLeave[name] / 2 ** 20,
-			kbPerIdleConnection: connections[name].bytesPerConnection / 1024
+			kbPerIdleConnection: connections[name].bytesPerConnection / 1024,
+			idleCpuMsPerSecond: connections[name].idleCpuMsPerSecond
 		};
 	};
 	const summary: Summary = {
-		ours: { ...figures('ours'), coldOpenMs: median(cold), storedEqualsTrace: storedMatches },
+		ours: { ...figures('ours'), coldOpenMs: median(cold), storedEqualsTrace: storedMatches, page },
 		reference: figures('reference')
 	};
 	printTable(summary);
@@ -170,7 +182,8 @@ function printTable(s: Summary): void {
 		['RSS idle (MB)', 'rssIdleMB', 1],
 		['RSS under fan-out (MB)', 'rssUnderLoadMB', 1],
 		['RSS after clients left (MB)', 'rssAfterLeaveMB', 1],
-		['Memory per idle connection (KB)', 'kbPerIdleConnection', 1]
+		['Memory per idle connection (KB)', 'kbPerIdleConnection', 1],
+		['CPU with the idle connections open (ms per s)', 'idleCpuMsPerSecond', 1]
 	];
 	const lines = [
 		['figure', 'ours', 'reference', 'ours/reference'],
@@ -185,6 +198,37 @@ function printTable(s: Summary): void {
 		'Cold open of the trace document (ms)',
 		fmt(s.ours.coldOpenMs, 1),
 		'n/a (no storage)',
+		''
+	]);
+	const page = s.ours.page;
+	lines.push([
+		'Document text visible on a 2 Mbit/s line (ms)',
+		fmt(page.textVisibleMs, 0),
+		'n/a',
+		''
+	]);
+	lines.push([
+		'Editor connected on a 2 Mbit/s line (ms)',
+		fmt(page.editorConnectedMs, 0),
+		'n/a',
+		''
+	]);
+	lines.push([
+		'Scripts of the document page, compressed (KB)',
+		fmt(page.documentPageScriptKB, 1),
+		'n/a',
+		''
+	]);
+	lines.push([
+		'Scripts of the dashboard, compressed (KB)',
+		fmt(page.dashboardScriptKB, 1),
+		'n/a',
+		''
+	]);
+	lines.push([
+		'Editor code in the dashboard, compressed (KB)',
+		fmt(page.dashboardEditorScriptKB, 1),
+		'n/a',
 		''
 	]);
 	lines.push([

@@ -26,8 +26,17 @@ describe('benchmark (quick)', () => {
 		expect(json.summary.ours.noUpdateLost).toBe(true);
 		expect(json.summary.reference.noUpdateLost).toBe(true);
 		expect(json.summary.ours.storedEqualsTrace).toBe(true);
-		for (const key of ['replayEditsPerSecond', 'fanoutP99', 'coldOpenMs', 'kbPerIdleConnection'])
+		for (const key of [
+			'replayEditsPerSecond',
+			'fanoutP99',
+			'coldOpenMs',
+			'kbPerIdleConnection',
+			'idleCpuMsPerSecond'
+		])
 			expect(Number.isFinite(json.summary.ours[key])).toBe(true);
 		expect(stdout).toContain('| Trace replay (edits/s, higher is better)');
+		// The document page was read on the simulated slow line, and the dashboard loads no editor.
+		expect(Number.isFinite(json.summary.ours.page.textVisibleMs)).toBe(true);
+		expect(json.summary.ours.page.dashboardEditorScriptKB).toBe(0);
 	}, 180_000);
 });
