@@ -8,6 +8,16 @@ declare global {
 		}
 		interface Error {
 			message: string;
+			/**
+			 * On a document's 403: whom to ask for access (the binôme's names and organisations,
+			 * the title the dashboard already lists) and when this user's pending request was made.
+			 */
+			accessRequest?: {
+				documentId: string;
+				title: string;
+				binome: { name: string; organisation: string }[];
+				requestedAt: number | null;
+			};
 		}
 	}
 }

@@ -76,6 +76,71 @@ describe('document page', () => {
 	});
 });
 
+describe('access requests: the 403 names the binôme, a request is stored, the binôme answers', () => {
+	it('the 403 page names the two co-pilotes and offers a request form; nothing of the text', async () => {
+		const refused = await call(`/documents/${documentId}`, outsider);
+		expect(refused.status).toBe(403);
+		for (const colead of [coLead, partner]) expect(refused.text).toContain(colead.displayName);
+		expect(refused.text).toContain(`action="/documents/${documentId}/demande-acces"`);
+		expect(refused.text).toContain('Demander l’accès');
+		expect(refused.text).not.toContain('personne qui l’a créé');
+	});
+
+	it('a request is stored once; the binôme sees it and grants a role; others cannot answer', async () => {
+		const asker = await buildUser(db, coLead.territory, coLead.territory.communeId, {
+			name: 'Anne Demandeuse'
+		});
+		const sent = await call(`/documents/${documentId}/demande-acces`, asker, {
+			message: 'Pour la commission.'
+		});
+		expect(sent.status).toBe(200);
+		expect(sent.text).toContain('Votre demande a été envoyée');
+		expect((await call(`/documents/${documentId}`, asker)).text).toContain(
+			'Votre demande est en attente'
+		);
+		const tooLong = await call(`/documents/${documentId}/demande-acces`, outsider, {
+			message: 'x'.repeat(501)
+		});
+		expect(tooLong.status).toBe(400);
+		expect(tooLong.text).toContain('500 caractères');
+		expect((await call(`/documents/${documentId}/demande-acces`, editor)).status).toBe(303);
+
+		const page = await call(`/documents/${documentId}`, coLead);
+		expect(page.text).toContain('Demandes d’accès');
+		expect(page.text).toContain('Anne Demandeuse');
+		expect(page.text).toContain('Pour la commission.');
+		const [request] = await db
+			.selectFrom('document_access_request')
+			.select('id')
+			.where('user_id', '=', asker.id)
+			.execute();
+		const byEditor = await call(`/documents/${documentId}?/answerAccessRequest`, editor, {
+			requestId: request.id,
+			decision: 'accept',
+			role: 'editor'
+		});
+		expect(byEditor.status).toBe(403);
+		expect(await roleOf(asker)).toBeNull();
+		const accepted = await call(`/documents/${documentId}?/answerAccessRequest`, partner, {
+			requestId: request.id,
+			decision: 'accept',
+			role: 'reader'
+		});
+		expect(accepted.status).toBe(200);
+		expect(await roleOf(asker)).toBe('reader');
+		expect((await call(`/documents/${documentId}`, asker)).status).toBe(200);
+	});
+});
+
+describe('what each role allows is said on the page', () => {
+	it('an annotator reads what the role will allow, not just « Lecture seule »', async () => {
+		const page = await call(`/documents/${documentId}`, annotator);
+		expect(page.text).toContain(
+			'Annotateur : vous pourrez commenter le document (commentaires à venir) ; vous ne modifiez pas le texte.'
+		);
+	});
+});
+
 describe('participants and settings: the binôme only', () => {
 	for (const [name, user] of [
 		['editor', () => editor],

@@ -3,6 +3,7 @@ import { error } from '@sveltejs/kit';
 import type { SessionUser } from '../auth/session';
 import type { Db } from '../db';
 import { documentAccess } from './access';
+import { epciFirst, getDocument, listMembers, pendingAccessRequestOf } from './queries';
 import {
 	ACCESS_MESSAGES,
 	closeRightsChanged,
@@ -12,12 +13,41 @@ import {
 	type RightsHub
 } from './commands/result';
 
-/** For routes: the viewer's access to a document, or the matching HTTP error (404 / 403). */
+/**
+ * For routes: the viewer's access to a document, or the matching HTTP error (404 / 403). The
+ * 403 names the binôme to ask and whether a request is pending — the title and the co-pilotes
+ * are what the dashboard already shows to the whole territory, nothing more.
+ */
 export async function requireDocumentAccess(db: Db, user: SessionUser, documentId: string) {
 	const access = await documentAccess(db, user, documentId);
-	if (access.status !== 'granted')
-		error(access.status === 'not_found' ? 404 : 403, ACCESS_MESSAGES[access.status]);
+	if (access.status === 'forbidden') error(403, await forbiddenDetails(db, user, documentId));
+	if (access.status !== 'granted') error(404, ACCESS_MESSAGES[access.status]);
 	return access;
+}
+
+/** What a person of the territory without access may know of a document: whom to ask. */
+export async function forbiddenDetails(
+	db: Db,
+	user: SessionUser,
+	documentId: string
+): Promise<App.Error> {
+	const [document, members, requestedAt] = await Promise.all([
+		getDocument(db, documentId),
+		listMembers(db, documentId),
+		pendingAccessRequestOf(db, documentId, user.id)
+	]);
+	return {
+		message: ACCESS_MESSAGES.forbidden,
+		accessRequest: {
+			documentId,
+			title: document?.title ?? '',
+			binome: members
+				.filter((m) => m.role === 'colead')
+				.sort(epciFirst)
+				.map((m) => ({ name: m.displayName, organisation: m.organisationName })),
+			requestedAt
+		}
+	};
 }
 
 /**

@@ -35,7 +35,7 @@ export type CommandResult<T extends object = object> = CommandSuccess<T> | Comma
 
 export const ACCESS_MESSAGES = {
 	not_found: 'Document introuvable.',
-	forbidden: 'Vous ne participez pas à ce document. Demandez l’accès à la personne qui l’a créé.'
+	forbidden: 'Vous ne participez pas à ce document. Demandez l’accès à son binôme de co-pilotes.'
 } as const;
 
 export const COLEADS_ONLY = 'Seul le binôme de co-pilotes gère les participants et les réglages.';

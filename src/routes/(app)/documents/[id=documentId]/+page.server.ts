@@ -6,21 +6,29 @@ import {
 	getDocument,
 	listMembers,
 	listOrganisationMembers,
+	type CommandFailure,
 	type CommandResult
 } from '$lib/server/documents';
+import { listPendingAccessRequests } from '$lib/server/documents/queries';
+import { renderStoredHtml } from '$lib/server/documents/render';
 import { requireDocumentAccess, settle } from '$lib/server/documents/page-access';
 import { listOrganisations, listTerritoryUsers } from '$lib/server/territory/queries';
 import { db, runtime } from '$lib/server/runtime';
+import type { GrantableRole } from '$lib/documents/vocabulary';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const user = locals.user!;
 	const access = await requireDocumentAccess(db(), user, params.id);
 	const document = (await getDocument(db(), params.id))!;
-	const [members, organisationMembers, organisations] = await Promise.all([
-		listMembers(db(), params.id),
-		listOrganisationMembers(db(), params.id),
-		listOrganisations(db(), user.territoryId)
-	]);
+	const [members, organisationMembers, organisations, accessRequests, contentHtml] =
+		await Promise.all([
+			listMembers(db(), params.id),
+			listOrganisationMembers(db(), params.id),
+			listOrganisations(db(), user.territoryId),
+			access.canManage ? listPendingAccessRequests(db(), params.id) : [],
+			// The stored text as read-only HTML: readable before the editor's script arrives.
+			renderStoredHtml(db(), params.id)
+		]);
 	const users =
 		access.canManage || access.canChangeBinome
 			? await listTerritoryUsers(db(), user.territoryId)
@@ -48,7 +56,9 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		members: members.filter((m) => m.role !== 'colead'),
 		organisationMembers,
 		organisations,
-		users
+		users,
+		accessRequests,
+		contentHtml
 	};
 };
 
@@ -56,50 +66,111 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 const run = <T extends object>(pending: Promise<CommandResult<T>>) =>
 	settle(runtime().collab, pending);
 
+/**
+ * The previous state of a participant change, as the form that puts it back (« Annuler »):
+ * undoing goes through the same commands, with the same checks.
+ */
+export type Undo =
+	| { action: 'setMember'; userId: string; role: GrantableRole }
+	| { action: 'removeMember'; userId: string }
+	| { action: 'setOrganisation'; organisationId: string; role: GrantableRole }
+	| { action: 'removeOrganisation'; organisationId: string };
+
+const refused = (result: CommandFailure) =>
+	fail(result.status, { memberMessage: result.message, memberError: true });
+
+const isUndo = (form: FormData) => form.get('undo') === '1';
+
 export const actions: Actions = {
 	setMember: async ({ locals, params, request }) => {
 		const form = await request.formData();
+		const userId = String(form.get('userId') ?? '');
 		const result = await run(
-			commands.setMember(db(), locals.user!, params.id, {
-				userId: form.get('userId'),
-				role: form.get('role')
-			})
+			commands.setMember(db(), locals.user!, params.id, { userId, role: form.get('role') })
 		);
-		return result.ok
-			? { memberMessage: result.message }
-			: fail(result.status, { memberMessage: result.message });
+		if (!result.ok) return refused(result);
+		if (isUndo(form)) {
+			const name = (await listMembers(db(), params.id)).find(
+				(m) => m.userId === userId
+			)?.displayName;
+			return {
+				memberMessage: result.previousRole
+					? `Le rôle de ${name} a été rétabli.`
+					: `${name} participe de nouveau au document.`
+			};
+		}
+		const undo: Undo | undefined =
+			result.previousRole === null
+				? { action: 'removeMember', userId }
+				: result.previousRole !== form.get('role')
+					? { action: 'setMember', userId, role: result.previousRole }
+					: undefined;
+		return { memberMessage: result.message, undo };
 	},
 	removeMember: async ({ locals, params, request }) => {
 		const form = await request.formData();
-		const result = await run(
-			commands.removeMember(db(), locals.user!, params.id, { userId: form.get('userId') })
-		);
-		return result.ok
-			? { memberMessage: result.message }
-			: fail(result.status, { memberMessage: result.message });
+		const userId = String(form.get('userId') ?? '');
+		const result = await run(commands.removeMember(db(), locals.user!, params.id, { userId }));
+		if (!result.ok) return refused(result);
+		const undo: Undo | undefined =
+			isUndo(form) || !result.previousRole
+				? undefined
+				: { action: 'setMember', userId, role: result.previousRole };
+		return { memberMessage: result.message, undo };
 	},
 	setOrganisation: async ({ locals, params, request }) => {
 		const form = await request.formData();
+		const organisationId = String(form.get('organisationId') ?? '');
 		const result = await run(
 			commands.setOrganisation(db(), locals.user!, params.id, {
-				organisationId: form.get('organisationId'),
+				organisationId,
+				role: form.get('role')
+			})
+		);
+		if (!result.ok) return refused(result);
+		if (isUndo(form)) {
+			const name = (await listOrganisationMembers(db(), params.id)).find(
+				(o) => o.organisationId === organisationId
+			)?.organisationName;
+			return {
+				memberMessage: result.previousRole
+					? `Le rôle de ${name} a été rétabli.`
+					: `${name} participe de nouveau au document.`
+			};
+		}
+		const undo: Undo | undefined =
+			result.previousRole === null
+				? { action: 'removeOrganisation', organisationId }
+				: result.previousRole !== form.get('role')
+					? { action: 'setOrganisation', organisationId, role: result.previousRole }
+					: undefined;
+		return { memberMessage: result.message, undo };
+	},
+	removeOrganisation: async ({ locals, params, request }) => {
+		const form = await request.formData();
+		const organisationId = String(form.get('organisationId') ?? '');
+		const result = await run(
+			commands.removeOrganisation(db(), locals.user!, params.id, { organisationId })
+		);
+		if (!result.ok) return refused(result);
+		const undo: Undo | undefined =
+			isUndo(form) || !result.previousRole
+				? undefined
+				: { action: 'setOrganisation', organisationId, role: result.previousRole };
+		return { memberMessage: result.message, undo };
+	},
+	answerAccessRequest: async ({ locals, params, request }) => {
+		const form = await request.formData();
+		const result = await run(
+			commands.answerAccessRequest(db(), locals.user!, params.id, {
+				requestId: form.get('requestId'),
+				decision: form.get('decision'),
 				role: form.get('role')
 			})
 		);
 		return result.ok
-			? { memberMessage: result.message }
-			: fail(result.status, { memberMessage: result.message });
-	},
-	removeOrganisation: async ({ locals, params, request }) => {
-		const form = await request.formData();
-		const result = await run(
-			commands.removeOrganisation(db(), locals.user!, params.id, {
-				organisationId: form.get('organisationId')
-			})
-		);
-		return result.ok
-			? { memberMessage: result.message }
-			: fail(result.status, { memberMessage: result.message });
+			? { requestMessage: result.message }
+			: fail(result.status, { requestMessage: result.message, requestError: true });
 	},
 	setBinome: async ({ locals, params, request }) => {
 		const form = await request.formData();
@@ -111,14 +182,17 @@ export const actions: Actions = {
 		);
 		return result.ok
 			? { binomeMessage: result.message }
-			: fail(result.status, { binomeMessage: result.message });
+			: fail(result.status, { binomeMessage: result.message, binomeError: true });
 	},
 	updateSettings: async ({ locals, params, request }) => {
-		const result = await run(
-			commands.updateSettings(db(), locals.user!, params.id, await request.formData())
-		);
-		return result.ok
-			? { settingsMessage: result.message }
-			: fail(result.status, { settingsMessage: result.message, settingsError: true });
+		const form = await request.formData();
+		const result = await run(commands.updateSettings(db(), locals.user!, params.id, form));
+		if (result.ok) return { settingsMessage: result.message };
+		// A refusal keeps what was typed, and says which field is wrong.
+		return fail(result.status, {
+			settingsMessage: result.message,
+			settingsError: true,
+			settingsField: result.field ?? null
+		});
 	}
 };

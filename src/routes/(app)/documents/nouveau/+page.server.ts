@@ -27,6 +27,7 @@ export const actions: Actions = {
 			const keep = (name: string) => String(form.get(name) ?? '').slice(0, 1000);
 			return fail(result.status, {
 				message: result.message,
+				field: result.field ?? null,
 				values: {
 					title: keep('title').slice(0, 300),
 					kind: keep('kind'),
