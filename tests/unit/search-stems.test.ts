@@ -87,6 +87,24 @@ describe('French stems, the same on SQLite and PostgreSQL', () => {
 		expect(await found('reglement prevu')).toEqual([ids.rgpd]);
 	});
 
+	it('matches the last word as a prefix of a word, not of any word of the same stem', async () => {
+		// « commun » is the stem of « communes »; « communauté » is another word.
+		await writeSearchEntry(
+			db,
+			ids.secret,
+			'Protection fonctionnelle confidentielle',
+			'Délibérations à huis clos de la communauté.'
+		);
+		expect(await found('communes')).toEqual([ids.rgpd]); // « Position commune RGPD »
+		expect(await found('communaut')).toEqual([ids.secret]);
+		await writeSearchEntry(
+			db,
+			ids.secret,
+			'Protection fonctionnelle confidentielle',
+			'Délibérations à huis clos.'
+		);
+	});
+
 	it('matches a prefix on the last word only, and requires every word', async () => {
 		expect(await found('formation secr')).toEqual([ids.training]);
 		expect(await found('secr formation')).toEqual([]);

@@ -62,10 +62,14 @@ export function searchTerms(text: string): string {
 	return [...terms].join(' ');
 }
 
-/** A word of the query: matches a text word when one of their terms equals (or, last, prefixes) another. */
+/**
+ * A word of the query. It matches a word of a text that has one of its `exact` terms; the last
+ * word of the query also matches a word that starts with it as typed (folded), so that « hiver »
+ * finds « hivernales » while « communes » keeps to the words of its stem (not « communauté »).
+ */
 interface QueryWord {
-	terms: string[];
-	prefix: boolean;
+	exact: string[];
+	prefix: string | null;
 }
 
 /** Words of the query (letters and digits only: no search syntax gets through), at most 12. */
@@ -73,15 +77,17 @@ export function parseQuery(query: string): QueryWord[] {
 	const words = [...query.trim().slice(0, 200).matchAll(WORD)]
 		.map((m) => m[0])
 		.slice(0, MAX_QUERY_WORDS);
-	return words.map((word, i) => ({
-		terms: termsOfWord(word),
-		prefix: i === words.length - 1
-	}));
+	return words.map((word, i) =>
+		i === words.length - 1
+			? { exact: [...new Set([stemOf(word), stemOf(fold(word))])], prefix: fold(word) }
+			: { exact: termsOfWord(word), prefix: null }
+	);
 }
 
 function wordMatches(word: string, q: QueryWord): boolean {
-	const terms = termsOfWord(word);
-	return terms.some((t) => q.terms.some((qt) => (q.prefix ? t.startsWith(qt) : t === qt)));
+	return termsOfWord(word).some(
+		(t) => q.exact.includes(t) || (q.prefix !== null && t.startsWith(q.prefix))
+	);
 }
 
 function textMatches(text: string, q: QueryWord): boolean {
@@ -192,7 +198,10 @@ export const POSTGRES_TERMS = sql`to_tsvector('simple', terms)`;
 async function bodyMatches(db: Db, q: QueryWord, ids: string[]): Promise<Set<string>> {
 	let rows: { document_id: string }[];
 	if (isPostgres(db)) {
-		const tsquery = q.terms.map((t) => `'${t}'${q.prefix ? ':*' : ''}`).join(' | ');
+		const tsquery = [
+			...q.exact.map((t) => `'${t}'`),
+			...(q.prefix === null ? [] : [`'${q.prefix}':*`])
+		].join(' | ');
 		rows = (
 			await sql<{ document_id: string }>`
 				select document_id from document_terms
@@ -201,7 +210,10 @@ async function bodyMatches(db: Db, q: QueryWord, ids: string[]): Promise<Set<str
 		).rows;
 	} else {
 		// Quoted, each term is a plain string for FTS5: no search syntax gets through.
-		const match = q.terms.map((t) => `"${t}"${q.prefix ? '*' : ''}`).join(' OR ');
+		const match = [
+			...q.exact.map((t) => `"${t}"`),
+			...(q.prefix === null ? [] : [`"${q.prefix}"*`])
+		].join(' OR ');
 		rows = (
 			await sql<{ document_id: string }>`
 				select document_id from document_terms
