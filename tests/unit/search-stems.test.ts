@@ -20,6 +20,7 @@ let epciAgent: TestUser;
 let communeAgent: TestUser;
 let viewer: TestUser;
 const ids = {} as Record<'minutes' | 'rgpd' | 'training' | 'secret', string>;
+let indexedBefore: string;
 
 async function describeDocument(
 	id: string,
@@ -45,6 +46,21 @@ beforeAll(async () => {
 	ids.training = await buildDocument(db, viewer, [], undefined, epciAgent);
 	ids.rgpd = await buildDocument(db, epciAgent, [[viewer, 'editor']], undefined, communeAgent);
 	ids.secret = await buildDocument(db, epciAgent, [], undefined, communeAgent);
+	// Indexed before migration 0006: a text without terms, as an upgraded database holds them.
+	// (In a territory of its own, to keep the lists below as they are.)
+	const elsewhere = await buildTerritory(db);
+	indexedBefore = await buildDocument(
+		db,
+		await buildUser(db, elsewhere, elsewhere.epciId),
+		[],
+		undefined,
+		await buildUser(db, elsewhere, elsewhere.communeId)
+	);
+	await db.deleteFrom('document_search').where('document_id', '=', indexedBefore).execute();
+	await db
+		.insertInto('document_search')
+		.values({ document_id: indexedBefore, title: 'Ancien', body: 'Délibérations anciennes.' })
+		.execute();
 	await describeDocument(ids.minutes, {
 		title: 'Compte-rendu du bureau',
 		kind: 'compte-rendu',
@@ -76,6 +92,10 @@ const found = async (query: string, among = all()) =>
 	(await searchDocuments(db, query, among)).map((hit) => hit.id).sort();
 
 describe('French stems, the same on SQLite and PostgreSQL', () => {
+	it('finds the texts indexed before the stems existed', async () => {
+		expect(await found('délibérer ancien', [...all(), indexedBefore])).toEqual([indexedBefore]);
+	});
+
 	it('« délibérer » finds « délibérations » and the other way round', async () => {
 		expect(await found('délibérer')).toEqual([ids.minutes, ids.rgpd, ids.secret].sort());
 		expect(await found('deliberations')).toEqual([ids.minutes, ids.rgpd, ids.secret].sort());
@@ -128,6 +148,20 @@ describe('the documents list: search, filters and scope together', () => {
 		(await listDocuments(db, user, parseListParams(new URLSearchParams(query)))).others
 			.map((d) => d.id)
 			.sort();
+
+	it('reads its state from the URL, unknown values falling back to everything', () => {
+		expect(parseListParams(new URLSearchParams('vue=tout&type=&tri=pertinence'))).toEqual({
+			scope: 'all',
+			kind: '',
+			theme: '',
+			status: '',
+			organisation: '',
+			sort: 'activite',
+			q: ''
+		});
+		expect(parseListParams(new URLSearchParams('vue=mine&q=+IFSE+')).sort).toBe('pertinence');
+		expect(parseListParams(new URLSearchParams('q=IFSE&tri=titre')).sort).toBe('titre');
+	});
 
 	it('a search never returns what the user cannot read', async () => {
 		expect(await list('q=protection')).toEqual([ids.minutes, ids.training, ids.rgpd].sort());

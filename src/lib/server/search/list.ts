@@ -34,7 +34,12 @@ export function parseListParams(params: URLSearchParams): ListParams {
 		theme: params.get('theme') ?? '',
 		status: params.get('statut') ?? '',
 		organisation: params.get('organisation') ?? '',
-		sort: pick(SORTS, params.get('tri') || null, q ? 'pertinence' : 'activite'),
+		// Without a search there is nothing to be pertinent to: last activity.
+		sort: pick(
+			SORTS.filter((sort) => q || sort !== 'pertinence'),
+			params.get('tri') || null,
+			q ? 'pertinence' : 'activite'
+		),
 		q
 	};
 }
