@@ -74,6 +74,7 @@ test('a rédacteur lowered to lecteur while away: the page follows, what they ty
 	);
 	await expect(toolbarOf(pierre)).toHaveCount(0);
 	await expect(pierre.getByText(/^Lecture seule :/)).toBeVisible();
+	await expect(pierre.getByText(/^Votre rôle :/)).toHaveText(/Votre rôle : Lecteur/);
 	await expect(editorOf(pierre)).toHaveAttribute('contenteditable', 'false');
 	await expect(keptAsideOf(pierre).getByRole('textbox')).toHaveValue(
 		/Texte tapé après la rétrogradation\./
@@ -124,6 +125,7 @@ test('a lecteur raised to rédacteur types without reloading; lowered again, the
 		/Votre rôle a changé : vous êtes désormais rédacteur\. Vous pouvez maintenant modifier le texte\./
 	);
 	await expect(toolbarOf(pierre)).toBeVisible();
+	await expect(pierre.getByText(/^Votre rôle :/)).toHaveText(/Votre rôle : Rédacteur/);
 	await expect(editorOf(pierre)).toHaveAttribute('contenteditable', 'true');
 	await expect(pierre.getByTestId('connection-status')).toHaveText('Connecté');
 	await typeAtEnd(pierre, 'Écrit sans recharger la page.');

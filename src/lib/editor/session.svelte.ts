@@ -161,6 +161,13 @@ export class EditorSession {
 		this.editor!.chain().focus().setTextSelection(pos).scrollIntoView().run();
 	}
 
+	/** Access the page learnt by itself (fresh page data): applied without a notice. */
+	adopt(access: Access): void {
+		if (access.role === this.access.role && access.canEdit === this.access.canEdit) return;
+		this.access = access;
+		this.#applyEditable();
+	}
+
 	discardAside(): void {
 		this.aside = [];
 		writeNote('kept-aside', this.me.id, this.documentId, null);
