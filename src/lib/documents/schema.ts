@@ -32,7 +32,11 @@ export function documentExtensions(): AnyExtension[] {
 			}
 		}),
 		TaskList,
-		TaskItem.configure({ nested: true }),
+		// The checkbox is named in French after its task (its checked state is announced anyway).
+		TaskItem.configure({
+			nested: true,
+			a11y: { checkboxLabel: (node) => `Tâche : ${node.textContent || 'sans texte'}` }
+		}),
 		Table.configure({ resizable: false }),
 		TableRow,
 		TableHeader,
