@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Browser, type Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'assemblier-demo';
@@ -44,4 +45,30 @@ export async function openDocument(page: Page, title: string): Promise<void> {
 
 export function editorOf(page: Page) {
 	return page.getByRole('textbox', { name: 'Texte du document' });
+}
+
+/**
+ * Runs axe (WCAG 2.0/2.1 A and AA) on the page as it is and fails with one readable line per
+ * violation and node, so a report says what to fix and where.
+ */
+export async function expectNoAxeViolations(page: Page, state: string): Promise<void> {
+	const results = await new AxeBuilder({ page })
+		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+		// Tagged "experimental", so off by default, yet WCAG 2.5.3 (RGAA 11.2): a button's
+		// accessible name must contain its visible text.
+		.options({ rules: { 'label-content-name-mismatch': { enabled: true } } })
+		.analyze();
+	const lines = results.violations.flatMap((v) =>
+		v.nodes.map((n) => `${v.id} (${v.impact}) ${n.target.join(' ')} — ${n.failureSummary ?? ''}`)
+	);
+	expect(lines, `axe violations — ${state}`).toEqual([]);
+}
+
+/** The page scrolls only vertically: nothing sticks out to the right of the viewport. */
+export async function expectNoHorizontalScroll(page: Page): Promise<void> {
+	const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+		scrollWidth: document.documentElement.scrollWidth,
+		clientWidth: document.documentElement.clientWidth
+	}));
+	expect(scrollWidth, 'page width').toBeLessThanOrEqual(clientWidth);
 }
