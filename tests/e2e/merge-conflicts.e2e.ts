@@ -72,6 +72,8 @@ test('two co-pilotes type different amounts in one cell, one offline: the merged
 	await isabelle.reload();
 	await expect(isabelle.getByTestId('connection-status')).toHaveText('Connecté');
 	await expect(cell(isabelle, 1, 2)).toHaveClass(/merge-flag/);
+	await noticeOf(isabelle).getByRole('button', { name: /^Voir/ }).click();
+	await expect(editorOf(isabelle)).toBeFocused();
 	await noticeOf(isabelle)
 		.getByRole('button', { name: /^Vérifié/ })
 		.click();
