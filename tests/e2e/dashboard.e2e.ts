@@ -112,3 +112,24 @@ test('the dashboard shows times in Paris time, the same in the server’s HTML a
 	expect(warnings).toEqual([]);
 	await context.close();
 });
+
+test('« Autres documents » follow the filters and link to the page that explains how to get access', async ({
+	page
+}) => {
+	await signIn(page, USERS.amandine.email);
+	const others = page.getByRole('region', { name: /Autres documents du territoire/ });
+	const plan = others.getByRole('link', { name: PLAN_TITLE });
+	await expect(plan).toHaveAttribute('href', /^\/documents\/[a-z0-9]+$/);
+	await page.goto('/documents?type=plan-de-formation');
+	await expect(plan).toBeVisible();
+	await page.goto('/documents?type=compte-rendu');
+	await expect(others).toHaveCount(0);
+	await page.goto('/documents?q=formation');
+	await expect(plan).toBeVisible();
+	await page.goto('/documents?q=habilitations'); // in its text, which Amandine may not read
+	await expect(others).toHaveCount(0);
+	await page.goto('/documents');
+	const href = await plan.getAttribute('href');
+	// A document one may not open answers 403 (the page that says how to ask for access).
+	expect((await page.request.get(href!)).status()).toBe(403);
+});
