@@ -1,5 +1,11 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { editorOf, expectNoHorizontalScroll, RGPD_TITLE, USERS } from './helpers';
+import {
+	editorOf,
+	expectNoAxeViolations,
+	expectNoHorizontalScroll,
+	RGPD_TITLE,
+	USERS
+} from './helpers';
 
 // A DGS on a phone (390 × 844): every step reachable without scrolling sideways.
 test.use({ viewport: { width: 390, height: 844 }, hasTouch: true });
@@ -92,4 +98,27 @@ test('on a phone, the header menu opens and closes from the keyboard', async ({ 
 	await expect(menu).toHaveAttribute('aria-expanded', 'false');
 	await expect(menu).toBeFocused();
 	await expect(page.getByRole('button', { name: 'Se déconnecter' })).toBeHidden();
+});
+
+test('on a phone, the pages and their open menus have no axe violation', async ({ page }) => {
+	await page.goto('/connexion');
+	await page.getByLabel('Adresse électronique').fill(USERS.julien.email);
+	await page.getByLabel('Mot de passe').fill('assemblier-demo');
+	await page.getByRole('button', { name: 'Se connecter' }).click();
+	await expect(page).toHaveURL(/\/documents$/);
+	await page.getByRole('banner').getByRole('button', { name: 'Menu' }).click();
+	await expectNoAxeViolations(page, 'téléphone, tableau de bord, menu ouvert');
+	await page.keyboard.press('Escape');
+
+	await page.getByRole('link', { name: RGPD_TITLE }).first().click();
+	await expect(page.getByTestId('connection-status')).toHaveText('Connecté');
+	// The outline starts folded above the text, so the text is on the first screen.
+	const outline = page.getByRole('navigation', { name: 'Sommaire du document' });
+	await expect(outline.getByRole('button', { name: 'Contexte' })).toBeHidden();
+	await outline.getByText('Sommaire').click();
+	await expect(outline.getByRole('button', { name: 'Contexte' })).toBeVisible();
+	await page.getByRole('button', { name: 'Plus d’outils' }).click();
+	await expect(page.getByRole('menu', { name: 'Plus d’outils' })).toBeVisible();
+	await expectNoAxeViolations(page, 'téléphone, document, menu « Plus d’outils » ouvert');
+	await expectNoHorizontalScroll(page);
 });
