@@ -22,7 +22,8 @@ export async function renderStoredHtml(db: Db, documentId: string): Promise<stri
 	const doc = new Y.Doc();
 	try {
 		Y.applyUpdate(doc, (await loadStoredState(db, documentId)).state);
-		return renderDocumentHtml(yXmlFragmentToProsemirrorJSON(doc.getXmlFragment(DOCUMENT_FRAGMENT)));
+		const json = yXmlFragmentToProsemirrorJSON(doc.getXmlFragment(DOCUMENT_FRAGMENT)) as JsonNode;
+		return renderDocumentHtml(json);
 	} finally {
 		doc.destroy();
 	}
