@@ -6,6 +6,8 @@ export interface Access {
 	canEdit: boolean;
 }
 
+export const KEPT_ASIDE = 'Vos modifications non envoyées sont mises de côté.';
+
 /** The French notice shown when the open page learns that the user's role changed. */
 export function roleChangeNotice(before: Access, after: Access, keptAside: boolean): string {
 	const parts = [
@@ -13,6 +15,6 @@ export function roleChangeNotice(before: Access, after: Access, keptAside: boole
 	];
 	if (after.canEdit && !before.canEdit) parts.push('Vous pouvez maintenant modifier le texte.');
 	if (!after.canEdit && before.canEdit) parts.push('Le texte passe en lecture seule.');
-	if (keptAside) parts.push('Vos modifications non envoyées sont mises de côté.');
+	if (keptAside) parts.push(KEPT_ASIDE);
 	return parts.join(' ');
 }

@@ -25,7 +25,7 @@ import {
 } from '$lib/collab/protocol';
 import { DOCUMENT_FRAGMENT, documentExtensions } from '$lib/documents/schema';
 import type { Role } from '$lib/documents/vocabulary';
-import { roleChangeNotice, type Access } from './access';
+import { KEPT_ASIDE, roleChangeNotice, type Access } from './access';
 import { textTheServerLacks, type AsidePassage } from './keep-aside';
 import { passagesEditedOnBothSides, type FlaggedPassage } from './merge-conflicts';
 import { mergeFlags, mergeFlagsKey } from './merge-decorations';
@@ -52,6 +52,8 @@ interface Live {
 	serverKnown: StateVector | null;
 	/** The merge of this socket was already examined for passages edited on both sides. */
 	mergeChecked: boolean;
+	/** Passages flagged by that merge (withdrawn if the server then refuses the edits). */
+	flaggedHere: string[];
 	/** A refusal arrived before the server's state vector: keep aside once it is known. */
 	refusalPending: boolean;
 	cleanup: () => void;
@@ -240,6 +242,7 @@ export class EditorSession {
 			serverAtJoin: null,
 			serverKnown: null,
 			mergeChecked: false,
+			flaggedHere: [],
 			refusalPending: false,
 			cleanup: () => clearTimeout(typingTimer)
 		};
@@ -376,6 +379,7 @@ export class EditorSession {
 		const added = found.filter((flag) => !known.has(flag.id));
 		if (added.length === 0) return;
 		this.flags = [...this.flags, ...added];
+		live.flaggedHere = added.map((flag) => flag.id);
 		writeNote('merge-flags', this.me.id, this.documentId, this.flags);
 		this.#redrawFlags();
 	}
@@ -398,14 +402,27 @@ export class EditorSession {
 			live.editor.setEditable(false);
 			const kept = textTheServerLacks(live.doc.getXmlFragment(DOCUMENT_FRAGMENT), live.serverKnown);
 			// Flags raised on this socket came from edits that were refused, not merged.
+			if (live.flaggedHere.length) {
+				const refused = new Set(live.flaggedHere);
+				this.flags = this.flags.filter((flag) => !refused.has(flag.id));
+				writeNote('merge-flags', this.me.id, this.documentId, this.flags);
+			}
 			await this.#close(live, true);
 			if (kept.length) {
 				this.aside = [...this.aside, ...kept];
 				writeNote('kept-aside', this.me.id, this.documentId, this.aside);
 			}
-			const changed = await this.#refreshAccess(true);
-			if (!changed)
-				this.notice = 'Le serveur a refusé vos dernières modifications : elles sont mises de côté.';
+			const changed = await this.#refreshAccess(kept.length > 0);
+			// A changed role is told with the kept text; a role change learnt first (4509), before
+			// the refusal of what was in flight, gets the kept text added.
+			if (!changed && kept.length === 0)
+				this.notice =
+					'Le serveur a refusé vos dernières modifications : le texte a été rechargé depuis le serveur.';
+			else if (!changed)
+				this.notice =
+					this.notice?.startsWith('Votre rôle a changé') && !this.notice.includes(KEPT_ASIDE)
+						? `${this.notice} ${KEPT_ASIDE}`
+						: `Le serveur a refusé vos dernières modifications. ${KEPT_ASIDE}`;
 			if (this.connection !== 'stopped') {
 				this.connection = navigator.onLine ? 'connecting' : 'offline';
 				this.synced = false;
