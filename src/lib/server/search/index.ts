@@ -263,42 +263,61 @@ export async function searchDocuments(
 	const candidates = readable.map((c) => (typeof c === 'string' ? { id: c } : c));
 	const ids = candidates.map((c) => c.id);
 	await backfillTerms(db);
-	const texts = new Map(
+	// Titles of all (small); bodies, for the excerpts, of the hits only.
+	const titles = new Map(
 		(
 			await db
 				.selectFrom('document_search')
-				.select(['document_id', 'title', 'body'])
+				.select(['document_id', 'title'])
 				.where('document_id', 'in', ids)
 				.execute()
-		).map((r) => [r.document_id, r])
+		).map((r) => [r.document_id, r.title])
 	);
 	const inBody = await Promise.all(words.map((q) => bodyMatches(db, q, ids)));
-	const scored: { hit: SearchHit; score: number; order: number }[] = [];
+	const found: { candidate: SearchCandidate; title: string; score: number; order: number }[] = [];
 	candidates.forEach((c, order) => {
-		const title = c.title ?? texts.get(c.id)?.title ?? '';
+		const title = c.title ?? titles.get(c.id) ?? '';
 		const names = c.names ?? [];
-		const found = words.every(
-			(q, i) => inBody[i].has(c.id) || textMatches(title, q) || names.some((n) => textMatches(n, q))
-		);
-		if (!found) return;
-		scored.push({
-			hit: {
-				id: c.id,
+		if (
+			words.every(
+				(q, i) =>
+					inBody[i].has(c.id) || textMatches(title, q) || names.some((n) => textMatches(n, q))
+			)
+		)
+			found.push({
+				candidate: c,
 				title,
-				titleMarked: markWords(title, words),
-				snippet: snippetOf(texts.get(c.id)?.body ?? '', words),
-				namesMarked: names
-					.filter((n) => words.some((q) => textMatches(n, q)))
-					.map((n) => markWords(n, words))
-			},
-			score: words.filter((q) => textMatches(title, q)).length,
-			order
-		});
+				score: words.filter((q) => textMatches(title, q)).length,
+				order
+			});
 	});
-	return scored
-		.sort((a, b) => b.score - a.score || a.order - b.order)
-		.slice(0, limit)
-		.map(({ hit }) => hit);
+	const best = found.sort((a, b) => b.score - a.score || a.order - b.order).slice(0, limit);
+	if (best.length === 0) return [];
+	const bodies = new Map(
+		(
+			await db
+				.selectFrom('document_search')
+				.select(['document_id', 'body'])
+				.where(
+					'document_id',
+					'in',
+					best.map((f) => f.candidate.id)
+				)
+				.execute()
+		).map((r) => [r.document_id, r.body])
+	);
+	return best.map(({ candidate: c, title }) => {
+		const names = c.names ?? [];
+		return {
+			id: c.id,
+			title,
+			titleMarked: markWords(title, words),
+			snippet: snippetOf(bodies.get(c.id) ?? '', words),
+			namesMarked: names
+				.filter((n) => words.some((q) => textMatches(n, q)))
+				.map((n) => markWords(n, words))
+		};
+	});
 }
 
 /** Names of each document's people (binôme, participants) and organisations (concerned, participating, the people's). */
