@@ -4,7 +4,8 @@
 // `french` configuration stems differently, so the application computes the terms itself
 // (Snowball French stems and the words, lower case, accents folded, separated by spaces) and
 // both databases only index those words as they are. SQLite: an FTS5 table. PostgreSQL: plain
-// rows with a GIN index on the 'simple' configuration (no stemming, no stop words).
+// rows with a GIN index on the 'simple' configuration (no stemming, no stop words). FTS5 folds
+// no diacritics itself (remove_diacritics 0): the terms are folded already, as PostgreSQL sees them.
 // Rows are filled by the application (src/lib/server/search): documents indexed before this
 // migration get theirs from document_search's text the first time they are searched.
 
@@ -24,7 +25,7 @@ export async function up(db) {
 			.execute();
 		await sql`create index document_terms_words on document_terms using gin (to_tsvector('simple', terms))`.execute(db);
 	} else {
-		await sql`create virtual table document_terms using fts5(document_id unindexed, terms, tokenize = 'unicode61')`.execute(db);
+		await sql`create virtual table document_terms using fts5(document_id unindexed, terms, tokenize = 'unicode61 remove_diacritics 0')`.execute(db);
 	}
 }
 
