@@ -13,13 +13,18 @@ import {
 const ADMIN = 'marc.lefevre@agglo-lauze.test';
 const DIRECTION = 'claire.martin@agglo-lauze.test';
 
-/** Opens every disclosure of the page (settings, participants, binôme…): all panels at once. */
+/**
+ * Opens every panel of the page: disclosures (<details>) and disclosure buttons (aria-expanded
+ * with aria-controls; menu buttons, which open a popup, are left alone).
+ */
 async function openAllPanels(page: Page) {
 	await page
-		.locator('details:not([open]) > summary')
-		.evaluateAll((summaries) =>
-			summaries.forEach((s) => ((s.parentElement as HTMLDetailsElement).open = true))
-		);
+		.locator('details:not([open])')
+		.evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+	const buttons = page.locator(
+		'main button[aria-expanded="false"][aria-controls]:not([aria-haspopup])'
+	);
+	for (const button of await buttons.all()) if (await button.isVisible()) await button.click();
 }
 
 test('login, with and without its error, has no axe violation', async ({ page }) => {
