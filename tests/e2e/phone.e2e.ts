@@ -122,3 +122,21 @@ test('on a phone, the pages and their open menus have no axe violation', async (
 	await expectNoAxeViolations(page, 'téléphone, document, menu « Plus d’outils » ouvert');
 	await expectNoHorizontalScroll(page);
 });
+
+test.describe('without JavaScript', () => {
+	test.use({ javaScriptEnabled: false });
+
+	test('on a phone, the header shows its menu open and logout works', async ({ page }) => {
+		await page.goto('/connexion');
+		await page.getByLabel('Adresse électronique').fill(USERS.julien.email);
+		await page.getByLabel('Mot de passe').fill('assemblier-demo');
+		await page.getByRole('button', { name: 'Se connecter' }).click();
+		await expect(page).toHaveURL(/\/documents$/);
+		await expect(page.getByRole('banner').getByRole('button', { name: 'Menu' })).toBeHidden();
+		await expectNoHorizontalScroll(page);
+		const logout = page.getByRole('button', { name: 'Se déconnecter' });
+		await expectWithinWidth(page, logout);
+		await logout.click();
+		await expect(page).toHaveURL(/\/connexion/);
+	});
+});
