@@ -66,9 +66,23 @@ export async function expectNoAxeViolations(page: Page, state: string): Promise<
 
 /** The page scrolls only vertically: nothing sticks out to the right of the viewport. */
 export async function expectNoHorizontalScroll(page: Page): Promise<void> {
-	const { scrollWidth, clientWidth } = await page.evaluate(() => ({
-		scrollWidth: document.documentElement.scrollWidth,
-		clientWidth: document.documentElement.clientWidth
-	}));
-	expect(scrollWidth, 'page width').toBeLessThanOrEqual(clientWidth);
+	const { scrollWidth, clientWidth, culprits } = await page.evaluate(() => {
+		const width = document.documentElement.clientWidth;
+		// The outermost elements sticking out, to say what to fix when this fails.
+		const culprits: string[] = [];
+		for (const element of document.querySelectorAll<HTMLElement>('body *')) {
+			const box = element.getBoundingClientRect();
+			if (box.right <= width + 1 || box.width === 0) continue;
+			if (element.parentElement && element.parentElement.getBoundingClientRect().right > width + 1)
+				continue;
+			culprits.push(
+				`${element.tagName.toLowerCase()}.${element.className} (${Math.round(box.left)}–${Math.round(box.right)} px): ${element.textContent?.slice(0, 60)}`
+			);
+		}
+		return { scrollWidth: document.documentElement.scrollWidth, clientWidth: width, culprits };
+	});
+	expect(
+		scrollWidth,
+		`page width — sticking out: ${culprits.slice(0, 5).join(' | ')}`
+	).toBeLessThanOrEqual(clientWidth);
 }
