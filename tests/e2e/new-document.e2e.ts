@@ -53,6 +53,26 @@ test('a refused creation shows a summary at the top, the error next to its field
 	await expect(page.getByRole('heading', { level: 1, name: 'Note de brouillon' })).toBeVisible();
 });
 
+test('several refused fields are listed together, in the order of the form', async ({
+	browser
+}) => {
+	const page = await signedInPage(browser, USERS.julien.email);
+	await page.goto('/documents/nouveau');
+	await page.getByLabel('Titre', { exact: true }).fill('Note <brouillon>');
+	// As an older browser would send it: no co-pilote chosen (the browser's own check is off).
+	await page.locator('form').evaluate((form: HTMLFormElement) => (form.noValidate = true));
+	await page.getByRole('button', { name: 'Créer le document' }).click();
+	const summary = page.getByRole('alert').filter({ hasText: '2 erreurs' });
+	await expect(summary).toBeVisible();
+	await expect(summary.getByRole('link')).toHaveText([
+		/ne peut pas contenir les caractères < ou >/,
+		/second co-pilote/
+	]);
+	await expect(page.getByLabel('Titre', { exact: true })).toBeFocused();
+	await expect(page.getByLabel('Second co-pilote')).toHaveAttribute('aria-invalid', 'true');
+	await page.context().close();
+});
+
 test('without JavaScript, a document is created from a template of another kind than the first one', async ({
 	browser
 }) => {

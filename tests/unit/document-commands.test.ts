@@ -612,6 +612,7 @@ describe('createDocument', () => {
 				status: 400,
 				message: expect.stringContaining(message),
 				field,
+				errors: [{ field, message: expect.stringContaining(message) }],
 				denied: false
 			});
 			expect(await documentCount()).toBe(before);

@@ -135,4 +135,15 @@ describe('creating a document: bad input gives a French message', () => {
 			message: expect.stringMatching(/organisations choisies/)
 		});
 	});
+
+	it('reports every field in error at once, in the order of the form', async () => {
+		const parsed = await parseNewDocument(
+			db,
+			creator,
+			form({ ...valid(), title: ' ', dueDate: '2027-02-30', partner: '', theme: 'chasse' })
+		);
+		expect(parsed.ok).toBe(false);
+		if (!parsed.ok)
+			expect(parsed.errors.map((e) => e.field)).toEqual(['title', 'partner', 'theme', 'dueDate']);
+	});
 });

@@ -12,6 +12,27 @@ export const SUMMARY_MAX_LENGTH = 1000;
 /** A refusal names the form field it is about, when there is one (shown next to it). */
 export type Checked<T> = { ok: true; value: T } | { ok: false; message: string; field?: string };
 
+export interface FieldError {
+	field: string;
+	message: string;
+}
+
+/**
+ * A form's refusal: every field in error at once, so that a DGS corrects them in one go; the
+ * first one also as `message`/`field` for callers that show a single line.
+ */
+export type CheckedForm<T> =
+	{ ok: true; value: T } | { ok: false; message: string; field: string; errors: FieldError[] };
+
+function refuse(errors: FieldError[]): {
+	ok: false;
+	message: string;
+	field: string;
+	errors: FieldError[];
+} {
+	return { ok: false, message: errors[0].message, field: errors[0].field, errors };
+}
+
 export function checkTitle(raw: unknown): Checked<string> {
 	if (typeof raw !== 'string') return { ok: false, message: 'Indiquez un titre.' };
 	const title = raw.replace(/\s+/g, ' ').trim();
@@ -76,26 +97,27 @@ export async function parseMetadata(
 	db: Db,
 	user: Pick<SessionUser, 'territoryId'>,
 	form: FormData
-): Promise<Checked<Omit<NewDocument, 'kind' | 'partnerId'>>> {
+): Promise<CheckedForm<Omit<NewDocument, 'kind' | 'partnerId'>>> {
+	const errors: FieldError[] = [];
 	const title = checkTitle(form.get('title'));
-	if (!title.ok) return { ...title, field: 'title' };
+	if (!title.ok) errors.push({ field: 'title', message: title.message });
 	const theme = field(form, 'theme');
-	if (theme && !isTheme(theme)) return { ok: false, message: 'Thème inconnu.', field: 'theme' };
+	if (theme && !isTheme(theme)) errors.push({ field: 'theme', message: 'Thème inconnu.' });
 	const summary = field(form, 'summary');
 	if (summary.length > SUMMARY_MAX_LENGTH)
-		return {
-			ok: false,
-			message: `Le résumé ne doit pas dépasser ${SUMMARY_MAX_LENGTH} caractères.`,
-			field: 'summary'
-		};
+		errors.push({
+			field: 'summary',
+			message: `Le résumé ne doit pas dépasser ${SUMMARY_MAX_LENGTH} caractères.`
+		});
 	const dueDate = checkDueDate(field(form, 'dueDate'));
-	if (!dueDate.ok) return { ...dueDate, field: 'dueDate' };
+	if (!dueDate.ok) errors.push({ field: 'dueDate', message: dueDate.message });
 	const organisations = await checkOrganisations(
 		db,
 		user.territoryId,
 		form.getAll('organisations').map(String)
 	);
-	if (!organisations.ok) return { ...organisations, field: 'organisations' };
+	if (!organisations.ok) errors.push({ field: 'organisations', message: organisations.message });
+	if (errors.length || !title.ok || !dueDate.ok || !organisations.ok) return refuse(errors);
 	return {
 		ok: true,
 		value: {
@@ -113,35 +135,42 @@ export async function parseNewDocument(
 	db: Db,
 	creator: Pick<SessionUser, 'id' | 'territoryId' | 'organisationKind'>,
 	form: FormData
-): Promise<Checked<{ input: NewDocument; template: Template }>> {
+): Promise<CheckedForm<{ input: NewDocument; template: Template }>> {
+	const errors: FieldError[] = [];
 	const kind = field(form, 'kind');
-	if (!isKind(kind)) return { ok: false, message: 'Type de document inconnu.', field: 'kind' };
-	const template = await getTemplate(db, field(form, 'template') || kind);
-	if (!template || template.kind !== kind)
-		return {
-			ok: false,
-			message: 'Ce modèle ne correspond pas au type de document choisi.',
-			field: 'template'
-		};
+	const template = isKind(kind) ? await getTemplate(db, field(form, 'template') || kind) : null;
+	if (!isKind(kind)) errors.push({ field: 'kind', message: 'Type de document inconnu.' });
+	else if (!template || template.kind !== kind)
+		errors.push({
+			field: 'template',
+			message: 'Ce modèle ne correspond pas au type de document choisi.'
+		});
 	const metadata = await parseMetadata(db, creator, form);
-	if (!metadata.ok) return metadata;
+	if (!metadata.ok) errors.push(...metadata.errors);
 	const partnerId = field(form, 'partner');
 	const partner = partnerId ? await findTerritoryUser(db, creator.territoryId, partnerId) : null;
-	if (partnerId && !partner)
-		return {
-			ok: false,
-			message: 'Le second co-pilote n’appartient pas au territoire.',
-			field: 'partner'
-		};
-	const binome = checkBinome(
-		{ id: creator.id, organisationKind: creator.organisationKind },
-		partner
-	);
-	if (binome) return { ok: false, message: binome, field: 'partner' };
+	const binome =
+		partnerId && !partner
+			? 'Le second co-pilote n’appartient pas au territoire.'
+			: checkBinome({ id: creator.id, organisationKind: creator.organisationKind }, partner);
+	if (binome) errors.push({ field: 'partner', message: binome });
+	// Fields in the order of the form, so the summary and the focus follow the page.
+	const ORDER = [
+		'title',
+		'kind',
+		'template',
+		'partner',
+		'theme',
+		'dueDate',
+		'summary',
+		'organisations'
+	];
+	errors.sort((a, b) => ORDER.indexOf(a.field) - ORDER.indexOf(b.field));
+	if (errors.length || !metadata.ok || !template || !partner) return refuse(errors);
 	return {
 		ok: true,
 		value: {
-			input: { ...metadata.value, kind: kind as DocumentKind, partnerId: partner!.id },
+			input: { ...metadata.value, kind: kind as DocumentKind, partnerId: partner.id },
 			template
 		}
 	};

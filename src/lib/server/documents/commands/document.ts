@@ -20,7 +20,7 @@ export function createDocument(
 ): Promise<CommandResult> {
 	return inTransaction(db, async (trx) => {
 		const parsed = await parseNewDocument(trx, creator, form);
-		if (!parsed.ok) return invalid(400, parsed.message, parsed.field);
+		if (!parsed.ok) return invalid(400, parsed.message, parsed.field, parsed.errors);
 		const { input, template } = parsed.value;
 		const content = instantiateTemplate(template);
 		const documentId = await queries.createDocument(trx, creator, input, content);
@@ -42,7 +42,7 @@ export function updateSettings(
 		const denied = await authorize(trx, actor, documentId, (a) => a.canManage, COLEADS_ONLY);
 		if (denied) return denied;
 		const parsed = await parseMetadata(trx, actor, form);
-		if (!parsed.ok) return invalid(400, parsed.message, parsed.field);
+		if (!parsed.ok) return invalid(400, parsed.message, parsed.field, parsed.errors);
 		await queries.updateMetadata(trx, documentId, parsed.value);
 		return done(documentId, 'Réglages enregistrés.');
 	});

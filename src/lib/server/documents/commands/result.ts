@@ -4,6 +4,7 @@ import type { Db } from '../../db';
 import type { CollabHub } from '../../runtime';
 import { CloseCode } from '../../../collab/protocol';
 import { documentAccess, type Actor, type Granted } from '../access';
+import type { FieldError } from '../rules';
 
 /** Users and organisations whose role on the document changed (up or down, or removed). */
 export interface RightsChanged {
@@ -24,6 +25,8 @@ export interface CommandFailure {
 	message: string;
 	/** The form field the message is about, when there is one. */
 	field?: string;
+	/** Every field in error, when a form was refused as a whole (the first is `message`/`field`). */
+	errors?: FieldError[];
 	/**
 	 * Refused by the access policy (unknown document, no part in it, not allowed to do this):
 	 * pages answer with their error page; other refusals are shown beside the form.
@@ -53,8 +56,20 @@ export function done(
 	};
 }
 
-export function invalid(status: 400 | 404, message: string, field?: string): CommandFailure {
-	return { ok: false, status, message, ...(field && { field }), denied: false };
+export function invalid(
+	status: 400 | 404,
+	message: string,
+	field?: string,
+	errors?: FieldError[]
+): CommandFailure {
+	return {
+		ok: false,
+		status,
+		message,
+		...(field && { field }),
+		...(errors && { errors }),
+		denied: false
+	};
 }
 
 /**

@@ -28,6 +28,7 @@ export const actions: Actions = {
 			return fail(result.status, {
 				message: result.message,
 				field: result.field ?? null,
+				errors: result.errors ?? [{ field: result.field ?? '', message: result.message }],
 				values: {
 					title: keep('title').slice(0, 300),
 					kind: keep('kind'),
