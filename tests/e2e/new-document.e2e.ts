@@ -60,7 +60,10 @@ test('several refused fields are listed together, in the order of the form', asy
 	await page.goto('/documents/nouveau');
 	await page.getByLabel('Titre', { exact: true }).fill('Note <brouillon>');
 	// As an older browser would send it: no co-pilote chosen (the browser's own check is off).
-	await page.locator('form').evaluate((form: HTMLFormElement) => (form.noValidate = true));
+	const create = page.getByRole('button', { name: 'Créer le document' });
+	await page
+		.locator('form', { has: create })
+		.evaluate((form: HTMLFormElement) => (form.noValidate = true));
 	await page.getByRole('button', { name: 'Créer le document' }).click();
 	const summary = page.getByRole('alert').filter({ hasText: '2 erreurs' });
 	await expect(summary).toBeVisible();

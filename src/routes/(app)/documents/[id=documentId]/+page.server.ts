@@ -81,6 +81,36 @@ const refused = (result: CommandFailure) =>
 
 const isUndo = (form: FormData) => form.get('undo') === '1';
 
+/**
+ * The answer to a role given to a person or an organisation: after an undo, what was put back;
+ * otherwise the command's message and the « Annuler » that restores the previous state.
+ */
+async function answerRoleChange(
+	form: FormData,
+	result: { message: string; previousRole: GrantableRole | null },
+	participant: {
+		name: () => Promise<string | undefined>;
+		remove: Undo;
+		restore: (role: GrantableRole) => Undo;
+	}
+) {
+	if (isUndo(form)) {
+		const name = await participant.name();
+		return {
+			memberMessage: result.previousRole
+				? `Le rôle de ${name} a été rétabli.`
+				: `${name} participe de nouveau au document.`
+		};
+	}
+	const undo: Undo | undefined =
+		result.previousRole === null
+			? participant.remove
+			: result.previousRole !== form.get('role')
+				? participant.restore(result.previousRole)
+				: undefined;
+	return { memberMessage: result.message, undo };
+}
+
 export const actions: Actions = {
 	setMember: async ({ locals, params, request }) => {
 		const form = await request.formData();
@@ -89,23 +119,12 @@ export const actions: Actions = {
 			commands.setMember(db(), locals.user!, params.id, { userId, role: form.get('role') })
 		);
 		if (!result.ok) return refused(result);
-		if (isUndo(form)) {
-			const name = (await listMembers(db(), params.id)).find(
-				(m) => m.userId === userId
-			)?.displayName;
-			return {
-				memberMessage: result.previousRole
-					? `Le rôle de ${name} a été rétabli.`
-					: `${name} participe de nouveau au document.`
-			};
-		}
-		const undo: Undo | undefined =
-			result.previousRole === null
-				? { action: 'removeMember', userId }
-				: result.previousRole !== form.get('role')
-					? { action: 'setMember', userId, role: result.previousRole }
-					: undefined;
-		return { memberMessage: result.message, undo };
+		return answerRoleChange(form, result, {
+			name: async () =>
+				(await listMembers(db(), params.id)).find((m) => m.userId === userId)?.displayName,
+			remove: { action: 'removeMember', userId },
+			restore: (role) => ({ action: 'setMember', userId, role })
+		});
 	},
 	removeMember: async ({ locals, params, request }) => {
 		const form = await request.formData();
@@ -128,23 +147,14 @@ export const actions: Actions = {
 			})
 		);
 		if (!result.ok) return refused(result);
-		if (isUndo(form)) {
-			const name = (await listOrganisationMembers(db(), params.id)).find(
-				(o) => o.organisationId === organisationId
-			)?.organisationName;
-			return {
-				memberMessage: result.previousRole
-					? `Le rôle de ${name} a été rétabli.`
-					: `${name} participe de nouveau au document.`
-			};
-		}
-		const undo: Undo | undefined =
-			result.previousRole === null
-				? { action: 'removeOrganisation', organisationId }
-				: result.previousRole !== form.get('role')
-					? { action: 'setOrganisation', organisationId, role: result.previousRole }
-					: undefined;
-		return { memberMessage: result.message, undo };
+		return answerRoleChange(form, result, {
+			name: async () =>
+				(await listOrganisationMembers(db(), params.id)).find(
+					(o) => o.organisationId === organisationId
+				)?.organisationName,
+			remove: { action: 'removeOrganisation', organisationId },
+			restore: (role) => ({ action: 'setOrganisation', organisationId, role })
+		});
 	},
 	removeOrganisation: async ({ locals, params, request }) => {
 		const form = await request.formData();
