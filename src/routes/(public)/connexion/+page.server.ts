@@ -2,16 +2,10 @@ import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { login, LoginThrottle } from '$lib/server/auth';
 import { setSessionCookie } from '$lib/server/auth/cookie';
+import { safeRedirect } from '$lib/server/auth/redirect';
 import { db } from '$lib/server/runtime';
 
 const throttle = new LoginThrottle();
-
-/** Only same-site paths: an open redirect after login would be a phishing gift. */
-function safeRedirect(target: string | null): string {
-	return target && target.startsWith('/') && !target.startsWith('//') && !target.startsWith('/\\')
-		? target
-		: '/documents';
-}
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	if (locals.user) redirect(303, safeRedirect(url.searchParams.get('redirectTo')));
