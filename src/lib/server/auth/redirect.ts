@@ -15,9 +15,17 @@ const KNOWN_PAGES = [
 	/^\/admin\/modeles\/[a-z0-9-]{1,64}$/
 ];
 
+function hasControlOrBackslash(value: string): boolean {
+	for (const char of value) {
+		const code = char.charCodeAt(0);
+		if (code < 0x20 || code === 0x7f || char === '\\') return true;
+	}
+	return false;
+}
+
 export function safeRedirect(target: string | null | undefined): string {
 	// Control characters (tab, newline…) and backslashes have no place in our own paths.
-	if (!target || !target.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(target)) return '/';
+	if (!target || !target.startsWith('/') || hasControlOrBackslash(target)) return '/';
 	let url: URL;
 	try {
 		url = new URL(target, OWN_ORIGIN);
