@@ -5,6 +5,7 @@ import { migrateToLatest } from '../src/lib/server/db';
 import { disposeRuntime, runtime } from '../src/lib/server/runtime';
 import { deleteExpiredSessions } from '../src/lib/server/auth/session';
 import { ensureDefaultTemplates } from '../src/lib/server/templates';
+import { backfillSearchTerms } from '../src/lib/server/search';
 import { decideDemoSeed, existingDemoWarning } from '../src/lib/server/territory/demo-policy';
 import {
 	DEMO_HIGHLIGHTS,
@@ -36,6 +37,9 @@ async function start(launch: Launch): Promise<Services> {
 		if (!applied.length) rt.log('Base de données à jour.');
 		return { listenOn, announce: async () => {}, shutdown: disposeRuntime };
 	}
+	const backfilled = await backfillSearchTerms(rt.db);
+	if (backfilled)
+		rt.log(`Recherche : ${backfilled} texte(s) indexé(s) avec les racines françaises.`);
 	await ensureDefaultTemplates(rt.db);
 	await deleteExpiredSessions(rt.db);
 	await seedIfAsked(launch, listenOn.host);

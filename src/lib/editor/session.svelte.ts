@@ -82,9 +82,8 @@ export class EditorSession {
 	#live: Live | null = null;
 	#element: HTMLElement | null = null;
 	#keepingAside = false;
-	#transactions = 0;
 	#listeners = new Set<() => void>();
-	// Follows Tiptap's transactions for whoever reads `revision` or `counts` in an effect; the
+	// Follows Tiptap's transactions for whoever reads `counts` in an effect; the
 	// editor itself is replaced after text is kept aside, so the subscription is to the session.
 	#subscribe = createSubscriber((update) => {
 		this.#listeners.add(update);
@@ -105,12 +104,6 @@ export class EditorSession {
 			this.aside = readNote<AsidePassage[]>('kept-aside', this.me.id, this.documentId) ?? [];
 			this.flags = readNote<FlaggedPassage[]>('merge-flags', this.me.id, this.documentId) ?? [];
 		}
-	}
-
-	/** Changes with every editor transaction (for components that re-read the editor). */
-	get revision(): number {
-		this.#subscribe();
-		return this.#transactions;
 	}
 
 	get counts(): { words: number; characters: number } | null {
@@ -225,7 +218,6 @@ export class EditorSession {
 				})
 			},
 			onTransaction: ({ transaction }) => {
-				this.#transactions += 1;
 				for (const listener of this.#listeners) listener();
 				if (transaction.docChanged && !transaction.getMeta('y-sync$')) signalTyping();
 			}

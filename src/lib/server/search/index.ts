@@ -168,12 +168,11 @@ export async function indexLoadedDocument(db: Db, documentId: string, doc: Y.Doc
 	await writeSearchEntry(db, documentId, row.title, plainText(doc));
 }
 
-// Databases whose documents indexed before migration 0006 already have their terms.
-const backfilled = new WeakSet<Db>();
-
-/** Terms for the texts indexed before migration 0006, computed once from document_search. */
-async function backfillTerms(db: Db): Promise<void> {
-	if (backfilled.has(db)) return;
+/**
+ * Terms for the texts indexed before migration 0006, computed from document_search. Run once at
+ * start-up (server/services.ts); returns how many texts it indexed (none after the first start).
+ */
+export async function backfillSearchTerms(db: Db): Promise<number> {
 	const missing = await db
 		.selectFrom('document_search')
 		.select(['document_id', 'body'])
@@ -188,7 +187,7 @@ async function backfillTerms(db: Db): Promise<void> {
 		)
 		.execute();
 	for (const row of missing) await writeTerms(db, row.document_id, row.body);
-	backfilled.add(db);
+	return missing.length;
 }
 
 /** The tsvector that migration 0006 indexes, written identically so that the planner uses it. */
@@ -262,7 +261,6 @@ export async function searchDocuments(
 	if (words.length === 0 || readable.length === 0) return [];
 	const candidates = readable.map((c) => (typeof c === 'string' ? { id: c } : c));
 	const ids = candidates.map((c) => c.id);
-	await backfillTerms(db);
 	// Titles of all (small); bodies, for the excerpts, of the hits only.
 	const titles = new Map(
 		(
