@@ -85,7 +85,14 @@ export class JournalWriter {
 	private stored(source: JournalSource, batch: JournalAppend): void {
 		this.touched.add(batch.documentId);
 		this.touchTimer ??= setTimeout(() => void this.flushTouches(), 1_000).unref();
-		source.stored();
+		try {
+			source.stored();
+		} catch (error) {
+			// The batch is stored but its room failed to broadcast it: that room is reset like
+			// after a storage failure (its clients reconnect and resync; nothing is lost), and
+			// the throw goes no further than this document.
+			source.storageFailed(error as Error);
+		}
 	}
 
 	/**

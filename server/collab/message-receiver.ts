@@ -15,7 +15,7 @@ export class MessageReceiver {
 	) {}
 
 	receive(connection: Connection, data: Buffer, isBinary: boolean): void {
-		if (this.room.journal.failed) return;
+		if (this.room.journal.failed || this.room.destroyed) return;
 		try {
 			if (!isBinary) throw new Error('text frame');
 			const decoder = decoding.createDecoder(
@@ -52,7 +52,7 @@ export class MessageReceiver {
 			this.room.answerSyncStep1(connection, decoding.readVarUint8Array(decoder));
 			return;
 		}
-		this.room.integrate();
+		if (!this.room.integrate()) return; // its storage is unreadable: the room is gone
 		if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate)
 			throw new Error(`unknown sync message ${syncType}`);
 		const update = decoding.readVarUint8Array(decoder);

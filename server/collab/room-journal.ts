@@ -153,7 +153,7 @@ export class RoomJournal implements JournalSource {
 		while (this.compacting) await this.compacting;
 		if (this.updatesSinceSnapshot === 0 || this.hasFailed) return;
 		this.compacting = (async () => {
-			this.room.integrate();
+			if (!this.room.integrate()) return;
 			// Encoded synchronously: the state covers at least every stored row up to `uptoSeq`
 			// (and maybe updates still in flight: replaying those rows later changes nothing).
 			const uptoSeq = this.storedSeq;

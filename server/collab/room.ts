@@ -13,10 +13,10 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import type { WebSocket } from 'ws';
-import { MessageType } from '../../src/lib/collab/protocol';
+import { CloseCode, MessageType } from '../../src/lib/collab/protocol';
 import type { CollabSettings } from '../../src/lib/server/config';
 import type { Db } from '../../src/lib/server/db';
-import { loadStoredState } from '../../src/lib/server/documents/journal';
+import { loadStoredState, UnreadableStorageError } from '../../src/lib/server/documents/journal';
 import type { ConnectionContext } from './authenticate-upgrade';
 import { Connection, encodeMessage, encodeSyncStep2, encodeUpdateMessage } from './connection';
 import type { JournalWriter } from './journal-writer';
@@ -29,6 +29,14 @@ export type RoomOptions = Pick<
 	CollabSettings,
 	'compactEvery' | 'compactMinIntervalMs' | 'unloadDelayMs' | 'searchIndexDelayMs'
 >;
+
+/** What a room tells the server that holds it. */
+export interface RoomHost {
+	/** The room is gone (unloaded, failed, or never loaded): forget it. */
+	unloaded(room: Room): void;
+	/** Its stored state cannot be read: tell the administrator (the room is already gone). */
+	unreadable(documentId: string, error: UnreadableStorageError): void;
+}
 
 export class Room {
 	readonly doc = new Y.Doc({ gc: true });
@@ -53,7 +61,7 @@ export class Room {
 		private readonly db: Db,
 		writer: JournalWriter,
 		private readonly options: RoomOptions,
-		private readonly onUnloaded: (room: Room) => void,
+		private readonly host: RoomHost,
 		private readonly log: (message: string) => void
 	) {
 		this.awareness.setLocalState(null); // the server itself is not a participant
@@ -76,16 +84,38 @@ export class Room {
 		this.journal.resume(stored);
 	}
 
-	/** Applies the stored state to the live document (once), before anything reads or changes it. */
-	integrate(): void {
-		if (!this.storedState) return;
+	/**
+	 * Applies the stored state to the live document (once), before anything reads or changes
+	 * it. False when the room is gone: its storage could not be read, or it was destroyed.
+	 */
+	integrate(): boolean {
+		if (!this.storedState) return !this.isDestroyed;
 		const state = this.storedState;
 		this.storedState = null;
-		Y.applyUpdate(this.doc, state);
+		try {
+			Y.applyUpdate(this.doc, state);
+		} catch (error) {
+			this.failUnreadable(new UnreadableStorageError(this.documentId, error));
+			return false;
+		}
 		// Registered after the initial load, so loading never writes the stored state back.
 		this.doc.on('update', this.journal.record);
 		for (const callback of this.afterIntegrate.splice(0)) callback();
 		this.journal.compactIfLong();
+		return true;
+	}
+
+	/**
+	 * The stored state cannot be read: this document alone fails. Its clients are told (a final
+	 * close code, a French message in the editor), nothing is written back (no flush, no
+	 * compaction: the stored bytes stay as they are for the repair), and the next open retries.
+	 */
+	failUnreadable(error: UnreadableStorageError): void {
+		if (this.isDestroyed) return;
+		this.log(`collab: ${error.message}`);
+		this.closeWhere(() => true, CloseCode.documentUnreadable, 'document unreadable');
+		this.destroy();
+		this.host.unreadable(this.documentId, error);
 	}
 
 	/** A client's sync step 1 (what it has): the reply is what it lacks. */
@@ -94,8 +124,17 @@ export class Room {
 			// Not integrated yet, and nothing can be pending: answer from the stored bytes.
 			const stored = this.storedState;
 			const isEmpty = stateVector.length === 1 && stateVector[0] === 0;
-			connection.send(encodeSyncStep2(isEmpty ? stored : Y.diffUpdate(stored, stateVector)));
+			let reply: Uint8Array;
+			try {
+				reply = isEmpty ? stored : Y.diffUpdate(stored, stateVector);
+			} catch (error) {
+				// The stored bytes decoded at load, but a diff against this state vector fails.
+				this.failUnreadable(new UnreadableStorageError(this.documentId, error));
+				return;
+			}
+			connection.send(encodeSyncStep2(reply));
 			// Integrate once the reply is on its way (the first edit would also trigger it).
+			// integrate() catches its own failures: nothing thrown in a timer reaches the process.
 			setImmediate(() => !this.isDestroyed && this.integrate());
 			return;
 		}
@@ -225,6 +264,6 @@ export class Room {
 		this.search.stop();
 		this.awareness.destroy();
 		this.doc.destroy();
-		this.onUnloaded(this);
+		this.host.unloaded(this);
 	}
 }

@@ -20,7 +20,7 @@ function connectionOf(userId: string): Connection {
 	} as Connection['context']['user'];
 	return new Connection(
 		{} as WebSocket,
-		{ documentId: 'doc', sessionId: `s-${userId}`, user, canEdit: true },
+		{ documentId: 'doc', sessionId: `s-${userId}`, sessionEndsAt: Infinity, user, canEdit: true },
 		0
 	);
 }
@@ -32,7 +32,7 @@ function setUp() {
 	const room: JournalRoom = {
 		documentId: 'doc',
 		doc,
-		integrate: () => {},
+		integrate: () => true,
 		afterStored: (batch) => {
 			broadcast.push([...batch]);
 			events.push(`broadcast ${batch.length}`);

@@ -43,6 +43,8 @@ export const CloseCode = {
 	accessRevoked: 4403,
 	/** The document no longer exists. */
 	documentNotFound: 4404,
+	/** The document's stored state cannot be read: final until an administrator repairs it. */
+	documentUnreadable: 4422,
 	/** The user's rights changed: reconnect to get the new ones. */
 	rightsChanged: 4509,
 	/** The server could not store an update: reconnect so the client re-sends it. */
@@ -53,6 +55,7 @@ export type ConnectionProblem =
 	| 'session'
 	| 'forbidden'
 	| 'not_found'
+	| 'unreadable'
 	| 'too_big'
 	| 'malformed'
 	| 'restarting'
@@ -64,6 +67,7 @@ export const problemMessages: Record<ConnectionProblem, string> = {
 	session: 'Votre session a expiré : reconnectez-vous pour continuer.',
 	forbidden: 'Accès refusé : vous ne participez plus à ce document.',
 	not_found: 'Document introuvable : il a peut-être été supprimé.',
+	unreadable: 'Ce document ne peut pas être lu ; l’administrateur est prévenu.',
 	too_big: 'Modification trop volumineuse refusée par le serveur. Reconnexion…',
 	malformed: 'Échange invalide avec le serveur. Reconnexion…',
 	restarting: 'Le serveur redémarre. Reconnexion…',
@@ -85,6 +89,8 @@ export function problemFromCloseCode(code: number): ConnectionProblem | null {
 			return 'forbidden';
 		case CloseCode.documentNotFound:
 			return 'not_found';
+		case CloseCode.documentUnreadable:
+			return 'unreadable';
 		case CloseCode.storageFailure:
 			return 'storage';
 		case CloseCode.serverError:
@@ -103,7 +109,12 @@ export function problemFromHttpStatus(status: number): ConnectionProblem | null 
 
 /** Problems after which reconnecting cannot help until the user acts. */
 export function isFinalProblem(problem: ConnectionProblem): boolean {
-	return problem === 'session' || problem === 'forbidden' || problem === 'not_found';
+	return (
+		problem === 'session' ||
+		problem === 'forbidden' ||
+		problem === 'not_found' ||
+		problem === 'unreadable'
+	);
 }
 
 /** Identity the server stamps on every awareness entry: clients cannot choose it. */

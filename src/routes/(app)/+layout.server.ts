@@ -2,11 +2,17 @@ import { redirect } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';
 import { getTerritory } from '$lib/server/territory/queries';
 import { db } from '$lib/server/runtime';
+import { countDamagedDocuments } from '$lib/server/documents/storage-damage';
 
 export const load: LayoutServerLoad = async ({ locals }) => {
 	// hooks.server.ts already refuses anonymous requests; this narrows the type for pages.
 	if (!locals.user) redirect(303, '/connexion');
-	const territory = await getTerritory(db(), locals.user.territoryId);
+	const isAdmin = locals.user.territoryRole === 'admin';
+	const [territory, damagedDocuments] = await Promise.all([
+		getTerritory(db(), locals.user.territoryId),
+		// Administrators are told at once when a document's storage could not be read.
+		isAdmin ? countDamagedDocuments(db(), locals.user.territoryId) : 0
+	]);
 	return {
 		user: {
 			id: locals.user.id,
@@ -16,6 +22,7 @@ export const load: LayoutServerLoad = async ({ locals }) => {
 			territoryRole: locals.user.territoryRole
 		},
 		territoryName: territory?.name ?? '',
+		damagedDocuments,
 		// Every date of the app is shown in this zone, by the server and the browser alike.
 		timeZone: territory?.timeZone ?? 'Europe/Paris'
 	};

@@ -134,6 +134,31 @@ export interface DocumentAccessRequestTable {
 	decided_at: Millis | null;
 }
 
+/** A document whose stored state could not be read (migration 0010). */
+export interface DocumentDamageTable {
+	document_id: string;
+	detected_at: Millis;
+	/** What failed, with the rows found unreadable (for the administrator). */
+	detail: string;
+	repaired_at: Millis | null;
+	repaired_by: string | null;
+}
+
+/** A journal row or snapshot that could not be read, moved aside by the repair, kept as is. */
+export interface DocumentSetAsideTable {
+	id: string;
+	document_id: string;
+	source: 'update' | 'snapshot';
+	seq: Millis;
+	user_id: string | null;
+	updates: Generated<number>;
+	data: Uint8Array;
+	stored_at: Millis;
+	error: string;
+	set_aside_at: Millis;
+	set_aside_by: string | null;
+}
+
 export interface Database {
 	territory: TerritoryTable;
 	organisation: OrganisationTable;
@@ -149,4 +174,6 @@ export interface Database {
 	document_search: DocumentSearchTable;
 	document_terms: DocumentTermsTable;
 	document_access_request: DocumentAccessRequestTable;
+	document_damage: DocumentDamageTable;
+	document_set_aside: DocumentSetAsideTable;
 }

@@ -4,11 +4,10 @@
 // of unknown nodes would be stored and broadcast — and rendered by a whitelist: only the node
 // types, marks and attributes of the editor's schema come out; text and attributes are escaped;
 // links keep only the schemes the editor allows.
-import * as Y from 'yjs';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import type { Db } from '../db';
 import { DOCUMENT_FRAGMENT, isAllowedLink } from '../../documents/schema';
-import { loadStoredState } from './journal';
+import { readStoredDocument } from './journal';
 
 interface JsonNode {
 	type: string;
@@ -19,9 +18,8 @@ interface JsonNode {
 }
 
 export async function renderStoredHtml(db: Db, documentId: string): Promise<string> {
-	const doc = new Y.Doc();
+	const doc = await readStoredDocument(db, documentId);
 	try {
-		Y.applyUpdate(doc, (await loadStoredState(db, documentId)).state);
 		const json = yXmlFragmentToProsemirrorJSON(doc.getXmlFragment(DOCUMENT_FRAGMENT)) as JsonNode;
 		return renderDocumentHtml(json);
 	} finally {

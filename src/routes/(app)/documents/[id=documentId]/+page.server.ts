@@ -11,6 +11,8 @@ import {
 } from '$lib/server/documents';
 import { listPendingAccessRequests } from '$lib/server/documents/queries';
 import { renderStoredHtml } from '$lib/server/documents/render';
+import { UnreadableStorageError } from '$lib/server/documents/journal';
+import { setAsideNote } from '$lib/server/documents/storage-damage';
 import { requireDocumentAccess, settle } from '$lib/server/documents/page-access';
 import { listOrganisations, listTerritoryUsers } from '$lib/server/territory/queries';
 import { db, runtime } from '$lib/server/runtime';
@@ -20,14 +22,19 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const user = locals.user!;
 	const access = await requireDocumentAccess(db(), user, params.id);
 	const document = (await getDocument(db(), params.id))!;
-	const [members, organisationMembers, organisations, accessRequests, contentHtml] =
+	const [members, organisationMembers, organisations, accessRequests, contentHtml, setAside] =
 		await Promise.all([
 			listMembers(db(), params.id),
 			listOrganisationMembers(db(), params.id),
 			listOrganisations(db(), user.territoryId),
 			access.canManage ? listPendingAccessRequests(db(), params.id) : [],
 			// The stored text as read-only HTML: readable before the editor's script arrives.
-			renderStoredHtml(db(), params.id)
+			// Unreadable storage fails the editor with its own message, not the page.
+			renderStoredHtml(db(), params.id).catch((error) => {
+				if (error instanceof UnreadableStorageError) return '';
+				throw error;
+			}),
+			setAsideNote(db(), params.id)
 		]);
 	const users =
 		access.canManage || access.canChangeBinome
@@ -58,7 +65,8 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		organisations,
 		users,
 		accessRequests,
-		contentHtml
+		contentHtml,
+		setAside
 	};
 };
 
