@@ -4,7 +4,7 @@ import { redirect, type Handle, type HandleServerError, type ServerInit } from '
 import { db } from '$lib/server/runtime';
 import { startServices } from '../server/services';
 import { validateSessionToken } from '$lib/server/auth/session';
-import { deleteSessionCookie, SESSION_COOKIE, setSessionCookie } from '$lib/server/auth/cookie';
+import { deleteSessionCookie, getSessionToken, setSessionCookie } from '$lib/server/auth/cookie';
 
 /** Migrations, demo territory when asked, collaboration server: see server/services.ts. */
 export const init: ServerInit = async () => {
@@ -13,8 +13,9 @@ export const init: ServerInit = async () => {
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
-	const token = event.cookies.get(SESSION_COOKIE);
+	// `__Host-assemblier-session` over HTTPS, `assemblier-session` over http (auth/cookie.ts).
 	const secure = event.url.protocol === 'https:';
+	const token = getSessionToken(event.cookies, secure);
 	if (!token) {
 		event.locals.user = null;
 		event.locals.session = null;

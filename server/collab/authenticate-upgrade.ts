@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { COLLAB_PATH_PREFIX } from '../../src/lib/collab/protocol';
 import type { Db } from '../../src/lib/server/db';
 import { validateSessionToken, type SessionUser } from '../../src/lib/server/auth/session';
-import { readCookie, SESSION_COOKIE } from '../../src/lib/server/auth/cookie';
+import { readSessionCookie } from '../../src/lib/server/auth/cookie';
 import { documentAccess } from '../../src/lib/server/documents/access';
 import { ID_PATTERN } from '../../src/lib/server/ids';
 
@@ -53,7 +53,7 @@ export async function authenticateUpgrade(
 	if (!isOriginAllowed(req, configuredOrigin))
 		return { ok: false, status: 403, reason: 'Origin not allowed' };
 
-	const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+	const token = readSessionCookie(req.headers.cookie);
 	if (!token) return { ok: false, status: 401, reason: 'No session' };
 	const { session, user } = await validateSessionToken(db, token);
 	if (!session) return { ok: false, status: 401, reason: 'Session expired' };

@@ -17,6 +17,14 @@ export interface Config {
 	/** Journal rows after which a loaded document is compacted into a snapshot. */
 	collabCompactEvery: number;
 	logLevel: 'silent' | 'info';
+	/**
+	 * ADDRESS_HEADER, lower-case: the header in which the reverse proxy names the client (e.g.
+	 * x-forwarded-for). adapter-node reads it itself (getClientAddress); it is read here to be
+	 * checked at start-up. Empty: the client is the TCP peer (behind a proxy, the proxy itself).
+	 */
+	addressHeader: string;
+	/** XFF_DEPTH: with x-forwarded-for, which entry from the right is the client (1: the one the proxy appended). */
+	xffDepth: number;
 }
 
 /** The collaboration server's tuning. */
@@ -64,12 +72,26 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
 	return value;
 }
 
+function positiveIntFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+	const value = intFrom(env, name, fallback);
+	if (value < 1)
+		throw new Error(`Configuration: ${name} must be a positive integer (got "${env[name]}")`);
+	return value;
+}
+
 function booleanFrom(env: NodeJS.ProcessEnv, name: string): boolean | null {
 	const raw = env[name];
 	if (raw === undefined || raw === '') return null;
 	if (raw === 'true' || raw === '1') return true;
 	if (raw === 'false' || raw === '0') return false;
 	throw new Error(`Configuration: ${name} must be true or false (got "${raw}")`);
+}
+
+function headerNameFrom(env: NodeJS.ProcessEnv, name: string): string {
+	const raw = (env[name] ?? '').trim().toLowerCase();
+	if (raw && !/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(raw))
+		throw new Error(`Configuration: ${name} must be an HTTP header name (got "${env[name]}")`);
+	return raw;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -82,6 +104,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		collabMaxPayload: intFrom(env, 'COLLAB_MAX_PAYLOAD', COLLAB_DEFAULTS.maxPayload),
 		collabUnloadDelayMs: intFrom(env, 'COLLAB_UNLOAD_DELAY_MS', COLLAB_DEFAULTS.unloadDelayMs),
 		collabCompactEvery: intFrom(env, 'COLLAB_COMPACT_EVERY', COLLAB_DEFAULTS.compactEvery),
-		logLevel: env.LOG_LEVEL === 'silent' ? 'silent' : 'info'
+		logLevel: env.LOG_LEVEL === 'silent' ? 'silent' : 'info',
+		addressHeader: headerNameFrom(env, 'ADDRESS_HEADER'),
+		xffDepth: positiveIntFrom(env, 'XFF_DEPTH', 1)
 	});
 }

@@ -10,4 +10,5 @@ export {
 	type SessionUser
 } from './session';
 export { LoginThrottle, THROTTLE_DEFAULTS } from './throttle';
-export { login, type LoginResult } from './login';
+export { KNOWN_DEVICE_DEFAULTS } from './known-device';
+export { login, throttledMessage, type LoginResult } from './login';

@@ -1,39 +1,56 @@
 import type { Db } from '../db';
+import { knownDeviceFor, rememberDevice } from './known-device';
 import { decoyPasswordHash, verifyPassword } from './password';
 import { createSession, generateSessionToken, type Session } from './session';
 import { LoginThrottle } from './throttle';
 
 export type LoginResult =
-	| { ok: true; token: string; session: Session }
+	| {
+			ok: true;
+			token: string;
+			session: Session;
+			/** The device cookie to set: this device is now known for this account. */
+			device: { token: string; expiresAt: number };
+	  }
 	| { ok: false; reason: 'invalid' }
 	| { ok: false; reason: 'throttled'; retryAfterMs: number };
 
-/** Checks credentials under throttling and opens a session. The caller sets the cookie. */
+/** Checks credentials under throttling and opens a session. The caller sets the cookies. */
 export async function login(
 	db: Db,
 	throttle: LoginThrottle,
-	email: string,
+	rawEmail: string,
 	password: string,
-	ip: string,
-	now = Date.now()
+	/** Client address (adapter-node's getClientAddress). */
+	source: string,
+	/** The device cookie when the browser sent one; `now` for tests. */
+	{ deviceToken = null, now = Date.now() }: { deviceToken?: string | null; now?: number } = {}
 ): Promise<LoginResult> {
-	const normalisedEmail = email.trim().toLowerCase();
-	const retryAfterMs = throttle.retryAfterMs(normalisedEmail, ip, now);
-	if (retryAfterMs > 0) return { ok: false, reason: 'throttled', retryAfterMs };
+	const email = rawEmail.trim().toLowerCase();
+	const knownDevice = await knownDeviceFor(db, deviceToken, email, now);
+	const decision = await throttle.begin(db, { email, source, knownDevice }, now);
+	if (!decision.allowed)
+		return { ok: false, reason: 'throttled', retryAfterMs: decision.retryAfterMs };
 
 	const user = await db
 		.selectFrom('app_user')
 		.select(['id', 'password_hash'])
-		.where('email', '=', normalisedEmail)
+		.where('email', '=', email)
 		.executeTakeFirst();
 	// Verify against a decoy when the account does not exist, so response time does not reveal it.
 	const valid = await verifyPassword(user?.password_hash ?? (await decoyPasswordHash()), password);
-	if (!user || !valid) {
-		throttle.recordFailure(normalisedEmail, ip, now);
-		return { ok: false, reason: 'invalid' };
-	}
-	throttle.recordSuccess(normalisedEmail);
+	// Already counted as a failure by `begin`.
+	if (!user || !valid) return { ok: false, reason: 'invalid' };
+	await throttle.succeeded(db, decision.ticket);
 	const token = generateSessionToken();
 	const session = await createSession(db, token, user.id, now);
-	return { ok: true, token, session };
+	const device = await rememberDevice(db, deviceToken, user.id, now);
+	return { ok: true, token, session, device };
+}
+
+/** « Trop de tentatives… Réessayez dans 12 s » (or « 3 min »), the wait rounded up. */
+export function throttledMessage(retryAfterMs: number): string {
+	const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+	const wait = seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+	return `Trop de tentatives de connexion. Réessayez dans ${wait}.`;
 }

@@ -5,6 +5,8 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase64url, encodeHexLowerCase } from '@oslojs/encoding';
 import type { Db } from '../db';
 import type { TerritoryRole } from '../db/schema';
+import { deleteExpiredDevices } from './known-device';
+import { deleteExpiredThrottleCounters } from './throttle';
 
 const DAY = 24 * 60 * 60 * 1000;
 export const SESSION_DEFAULTS = {
@@ -133,7 +135,13 @@ export async function invalidateSession(db: Db, sessionId: string): Promise<void
 	await db.deleteFrom('session').where('id', '=', sessionId).execute();
 }
 
-/** Expired sessions are otherwise deleted only when their token is presented again. */
+/**
+ * Expired sessions are otherwise deleted only when their token is presented again. Called at
+ * start-up (server/services.ts), it also deletes the other expired sign-in state: forgotten
+ * login counters and known devices (migration 0009).
+ */
 export async function deleteExpiredSessions(db: Db, now = Date.now()): Promise<void> {
 	await db.deleteFrom('session').where('expires_at', '<=', now).execute();
+	await deleteExpiredThrottleCounters(db, now);
+	await deleteExpiredDevices(db, now);
 }

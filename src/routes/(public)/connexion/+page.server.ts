@@ -1,10 +1,11 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { login, LoginThrottle } from '$lib/server/auth';
-import { setSessionCookie } from '$lib/server/auth/cookie';
+import { login, LoginThrottle, throttledMessage } from '$lib/server/auth';
+import { getDeviceToken, setDeviceCookie, setSessionCookie } from '$lib/server/auth/cookie';
 import { safeRedirect } from '$lib/server/auth/redirect';
 import { db } from '$lib/server/runtime';
 
+// Its counters live in the database (they survive a restart); the object serialises decisions.
 const throttle = new LoginThrottle();
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -13,7 +14,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request, cookies, url, getClientAddress }) => {
+	default: async ({ request, cookies, url, getClientAddress, setHeaders }) => {
 		const form = await request.formData();
 		const email = String(form.get('email') ?? '')
 			.trim()
@@ -25,18 +26,23 @@ export const actions: Actions = {
 				message: 'Saisissez votre adresse électronique et votre mot de passe.'
 			});
 
-		const result = await login(db(), throttle, email, password, getClientAddress());
+		const secure = url.protocol === 'https:';
+		// Behind a reverse proxy, the client's address comes from ADDRESS_HEADER (README).
+		const result = await login(db(), throttle, email, password, getClientAddress(), {
+			deviceToken: getDeviceToken(cookies, secure)
+		});
 		if (!result.ok) {
 			if (result.reason === 'throttled') {
-				const minutes = Math.max(1, Math.ceil(result.retryAfterMs / 60_000));
+				setHeaders({ 'retry-after': String(Math.max(1, Math.ceil(result.retryAfterMs / 1000))) });
 				return fail(429, {
 					email,
-					message: `Trop de tentatives de connexion. Réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`
+					message: throttledMessage(result.retryAfterMs)
 				});
 			}
 			return fail(400, { email, message: 'Adresse électronique ou mot de passe incorrect.' });
 		}
-		setSessionCookie(cookies, result.token, result.session.expiresAt, url.protocol === 'https:');
+		setSessionCookie(cookies, result.token, result.session.expiresAt, secure);
+		setDeviceCookie(cookies, result.device.token, result.device.expiresAt, secure);
 		redirect(303, safeRedirect(url.searchParams.get('redirectTo')));
 	}
 };
