@@ -1,14 +1,19 @@
-// Presence must show who really is there: every awareness entry a client sends is rewritten
-// with the identity from its session, and a client may only speak for its own Yjs client ids.
+// Presence must show who really is there, and carry nothing else: every awareness entry a client
+// sends is rebuilt from the identity of its session plus the fields the editor sets, checked
+// (src/lib/collab/presence-fields.ts); a client may only speak for its own Yjs client ids.
+// Readers' presence goes through the same door.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { colorFor } from '../../src/lib/collab/colors';
 import type { PresenceUser as PresenceIdentity } from '../../src/lib/collab/protocol';
+import {
+	PRESENCE_LIMITS,
+	isPlainObject,
+	isPresenceClientId,
+	presenceFields
+} from '../../src/lib/collab/presence-fields';
 export type { PresenceIdentity };
-
-/** Largest JSON state accepted for one awareness entry (cursor, selection, user): generous. */
-const MAX_STATE_JSON = 16 * 1024;
 
 export function presenceIdentity(user: SessionUser, canEdit: boolean): PresenceIdentity {
 	return {
@@ -21,9 +26,13 @@ export function presenceIdentity(user: SessionUser, canEdit: boolean): PresenceI
 }
 
 /**
- * Re-encodes an awareness update: `user` replaced by the server's identity, entries for
- * client ids owned by another connection dropped. Returns the client ids it kept (with their
- * null/non-null state) and the new update, or null if nothing is left.
+ * Re-encodes an awareness update: each state rebuilt as the server's identity (`user`) plus the
+ * client's fields that pass `presenceFields` (unknown fields and fields of the wrong shape
+ * dropped, the person stays present). Dropped whole: entries for client ids owned by another
+ * connection or beyond 32 bits, states longer than PRESENCE_LIMITS.stateJson, states that are
+ * neither an object nor null. Returns the client ids it kept (with their null/non-null state)
+ * and the new update, or null if nothing is left. JSON that does not parse throws (a malformed
+ * frame).
  */
 export function stampAwarenessUpdate(
 	update: Uint8Array,
@@ -37,12 +46,14 @@ export function stampAwarenessUpdate(
 		const clientId = decoding.readVarUint(decoder);
 		const clock = decoding.readVarUint(decoder);
 		const json = decoding.readVarString(decoder);
-		if (isForeignClient(clientId) || json.length > MAX_STATE_JSON) continue;
-		const state = JSON.parse(json);
+		if (!isPresenceClientId(clientId) || isForeignClient(clientId)) continue;
+		if (json.length > PRESENCE_LIMITS.stateJson) continue;
+		const state: unknown = JSON.parse(json);
 		if (state === null) {
 			kept.push({ clientId, clock, json: 'null' });
-		} else if (typeof state === 'object' && !Array.isArray(state)) {
-			kept.push({ clientId, clock, json: JSON.stringify({ ...state, user: identity }) });
+		} else if (isPlainObject(state)) {
+			const stamped = { user: identity, ...presenceFields(state) };
+			kept.push({ clientId, clock, json: JSON.stringify(stamped) });
 		}
 	}
 	if (kept.length === 0) return null;

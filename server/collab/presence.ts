@@ -1,5 +1,6 @@
-// Who is in a room: awareness entries restamped with each session's identity (awareness-stamp.ts),
-// and the room's presence changes sent once per event-loop turn.
+// Who is in a room: awareness entries rebuilt from each session's identity and the checked fields
+// the editor sets, readers' included (awareness-stamp.ts, src/lib/collab/presence-fields.ts), and
+// the room's presence changes sent once per event-loop turn.
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { stampAwarenessUpdate } from './awareness-stamp';
 import { Connection, encodeAwarenessMessage } from './connection';

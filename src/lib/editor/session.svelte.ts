@@ -31,7 +31,7 @@ import { passagesEditedOnBothSides, type FlaggedPassage } from './merge-conflict
 import { mergeFlags, mergeFlagsKey } from './merge-decorations';
 import { localCacheName, readNote, writeNote } from './local-cache';
 import type { StateVector } from './passages';
-import { presentPeople, renderCaret, type PresenceUser } from './presence';
+import { guardedAwareness, presentPeople, renderCaret, type PresenceUser } from './presence';
 
 export type { Access };
 
@@ -190,6 +190,9 @@ export class EditorSession {
 			connect: false,
 			disableBc: true
 		});
+		// Carets and the presence list read peers' states through a guard: one malformed state
+		// must not throw in every render (presence.ts).
+		const awareness = guardedAwareness(provider.awareness);
 		const flaggedIds = () => new Set(this.flags.map((flag) => flag.id));
 		// Attributes are computed while the constructor mounts the view, before `editor` is bound.
 		const created: { editor?: Editor } = {};
@@ -201,7 +204,7 @@ export class EditorSession {
 				Collaboration.configure({ document: doc, field: DOCUMENT_FRAGMENT }),
 				// Name and colour here are only a local placeholder: the server stamps the real identity.
 				CollaborationCaret.configure({
-					provider,
+					provider: { awareness },
 					user: { name: this.me.name, color: this.me.color },
 					render: renderCaret
 				}),
@@ -290,7 +293,7 @@ export class EditorSession {
 		});
 
 		const refreshPeople = () => {
-			const states = provider.awareness.getStates() as Map<number, Record<string, unknown>>;
+			const states = awareness.getStates() as Map<number, Record<string, unknown>>;
 			this.people = presentPeople(states, this.me);
 			this.typing = new Set(
 				[...states.entries()]
