@@ -3,7 +3,11 @@
 import type { IncomingMessage } from 'node:http';
 import { COLLAB_PATH_PREFIX } from '../../src/lib/collab/protocol';
 import type { Db } from '../../src/lib/server/db';
-import { validateSessionToken, type SessionUser } from '../../src/lib/server/auth/session';
+import {
+	sessionEnd,
+	validateSessionToken,
+	type SessionUser
+} from '../../src/lib/server/auth/session';
 import { readSessionCookie } from '../../src/lib/server/auth/cookie';
 import { documentAccess } from '../../src/lib/server/documents/access';
 import { ID_PATTERN } from '../../src/lib/server/ids';
@@ -11,6 +15,8 @@ import { ID_PATTERN } from '../../src/lib/server/ids';
 export interface ConnectionContext {
 	documentId: string;
 	sessionId: string;
+	/** When the session ends unless renewed (checked again then: collab/index.ts). */
+	sessionEndsAt: number;
 	user: SessionUser;
 	canEdit: boolean;
 }
@@ -65,6 +71,12 @@ export async function authenticateUpgrade(
 		return { ok: false, status: 403, reason: 'No access to this document' };
 	return {
 		ok: true,
-		context: { documentId, sessionId: session.id, user, canEdit: access.canEdit }
+		context: {
+			documentId,
+			sessionId: session.id,
+			sessionEndsAt: sessionEnd(session),
+			user,
+			canEdit: access.canEdit
+		}
 	};
 }

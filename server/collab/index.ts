@@ -11,11 +11,17 @@ import {
 	documentIdFromPath,
 	type ConnectionContext
 } from './authenticate-upgrade';
-import { Room, type RoomOptions } from './room';
+import { Room, type RoomHost, type RoomOptions } from './room';
+import { UnreadableStorageError } from '../../src/lib/server/documents/journal';
+import { recordDamage } from '../../src/lib/server/documents/storage-damage';
+import { storedSessionEnd } from '../../src/lib/server/auth/session';
+import type { Connection } from './connection';
 import { releaseMemory } from './release-memory';
 import { JournalWriter } from './journal-writer';
 
 const SECOND_RELEASE_AFTER_MS = 2_000;
+/** A document failing again within this delay is not diagnosed again (a diagnosis is a full load). */
+const DAMAGE_REPORT_INTERVAL_MS = 60_000;
 
 export type CollabOptions = CollabSettings & {
 	/** Expected Origin header; empty: must match the Host header. */
@@ -46,6 +52,12 @@ export class CollabServer implements CollabHub {
 	private readonly wss: WebSocketServer;
 	private readonly pingTimer: NodeJS.Timeout;
 	private closing: Promise<void> | null = null;
+	/** When each unreadable document was last diagnosed and recorded for the administrator. */
+	private readonly damageReportedAt = new Map<string, number>();
+	private readonly roomHost: RoomHost = {
+		unloaded: (room) => this.forget(room),
+		unreadable: (documentId, error) => this.reportUnreadable(documentId, error)
+	};
 	/** Stores the updates of every document, one transaction after each socket read (journal-writer.ts). */
 	private readonly writer: JournalWriter;
 
@@ -61,7 +73,7 @@ export class CollabServer implements CollabHub {
 		// arrival: pinging everyone at the same instant made a burst of hundreds of frames (and
 		// as many pongs) that delayed the typing around it.
 		this.pingTimer = setInterval(
-			() => this.pingDue(),
+			() => this.guard('ping', () => this.pingDue()),
 			Math.min(1_000, this.options.pingIntervalMs)
 		);
 		this.pingTimer.unref();
@@ -94,12 +106,17 @@ export class CollabServer implements CollabHub {
 		ws.on('error', () => ws.terminate());
 		try {
 			const room = await this.acquireRoom(context.documentId);
-			if (this.closing) return ws.close(CloseCode.serverRestarting, 'server restarting');
+			if (this.closing) return closePaused(ws, CloseCode.serverRestarting, 'server restarting');
 			room.join(ws, context, Date.now() + this.options.pingIntervalMs);
 			ws.resume();
 		} catch (error) {
+			if (error instanceof UnreadableStorageError) {
+				this.log(`collab: ${error.message}`);
+				this.reportUnreadable(context.documentId, error);
+				return closePaused(ws, CloseCode.documentUnreadable, 'document unreadable');
+			}
 			this.log(`collab: could not load ${context.documentId}: ${(error as Error).message}`);
-			ws.close(CloseCode.serverError, 'load failed');
+			closePaused(ws, CloseCode.serverError, 'load failed');
 		}
 	}
 
@@ -116,7 +133,7 @@ export class CollabServer implements CollabHub {
 					this.db,
 					this.writer,
 					this.roomOptions(),
-					(r) => this.forget(r),
+					this.roomHost,
 					this.log
 				);
 				this.rooms.set(documentId, room);
@@ -124,7 +141,7 @@ export class CollabServer implements CollabHub {
 			try {
 				await room.loaded;
 			} catch (error) {
-				this.forget(room);
+				room.destroy(); // its presence timer too; the next open tries again
 				throw error;
 			}
 			return room;
@@ -134,6 +151,36 @@ export class CollabServer implements CollabHub {
 	private roomOptions(): RoomOptions {
 		const { compactEvery, compactMinIntervalMs, unloadDelayMs, searchIndexDelayMs } = this.options;
 		return { compactEvery, compactMinIntervalMs, unloadDelayMs, searchIndexDelayMs };
+	}
+
+	/**
+	 * Logs which stored rows are at fault and records the damage for the administration page
+	 * (documents/storage-damage.ts). Never throws: the process carries on whatever happens here.
+	 */
+	private reportUnreadable(documentId: string, error: UnreadableStorageError): void {
+		const now = Date.now();
+		if (now - (this.damageReportedAt.get(documentId) ?? -Infinity) < DAMAGE_REPORT_INTERVAL_MS)
+			return;
+		this.damageReportedAt.set(documentId, now);
+		recordDamage(this.db, documentId, error, now).then(
+			(parts) =>
+				this.log(
+					`collab: document ${documentId} unreadable; rows at fault: ${
+						parts.map((p) => `${p.source} ${p.seq} (${p.error})`).join(', ') || 'none alone'
+					}`
+				),
+			(failure: Error) =>
+				this.log(`collab: could not record the damage of ${documentId}: ${failure.message}`)
+		);
+	}
+
+	/** Runs a timer's work so that a throw is logged and never reaches the process. */
+	private guard(what: string, work: () => void): void {
+		try {
+			work();
+		} catch (error) {
+			this.log(`collab: ${what} failed: ${(error as Error).stack ?? error}`);
+		}
 	}
 
 	private releaseTimer: NodeJS.Timeout | null = null;
@@ -158,8 +205,10 @@ export class CollabServer implements CollabHub {
 		this.releaseTimer = setTimeout(() => {
 			this.releaseTimer = null;
 			if (this.rooms.size > 0 || this.closing) return;
-			if (pass === 1) releaseDatabaseMemory(this.db);
-			releaseMemory();
+			this.guard('memory release', () => {
+				if (pass === 1) releaseDatabaseMemory(this.db);
+				releaseMemory();
+			});
 			if (pass === 1) this.scheduleRelease(SECOND_RELEASE_AFTER_MS, 2);
 		}, delayMs);
 		this.releaseTimer.unref();
@@ -195,6 +244,7 @@ export class CollabServer implements CollabHub {
 		const now = Date.now();
 		for (const room of this.rooms.values()) {
 			for (const connection of room.connections) {
+				if (now >= connection.context.sessionEndsAt) this.checkSession(room, connection);
 				if (now < connection.nextPingAt) continue;
 				if (!connection.alive) {
 					connection.ws.terminate();
@@ -205,6 +255,24 @@ export class CollabServer implements CollabHub {
 				connection.ws.ping();
 			}
 		}
+	}
+
+	private readonly sessionChecks = new WeakSet<Connection>();
+
+	/**
+	 * The socket's session has reached its end: it closes as logout would (4401), unless a page
+	 * load renewed the session meanwhile. Checked at most once at a time per connection.
+	 */
+	private checkSession(room: Room, connection: Connection): void {
+		if (this.sessionChecks.has(connection)) return;
+		this.sessionChecks.add(connection);
+		storedSessionEnd(this.db, connection.context.sessionId)
+			.then((endsAt) => {
+				if (endsAt !== null && endsAt > Date.now()) connection.context.sessionEndsAt = endsAt;
+				else room.disconnect(connection, CloseCode.sessionEnded, 'session expired');
+			})
+			.catch((error: Error) => this.log(`collab: session check failed: ${error.message}`))
+			.finally(() => this.sessionChecks.delete(connection));
 	}
 
 	/** Graceful shutdown: stores everything pending, compacts, then closes sockets with 1012. Idempotent. */
@@ -223,6 +291,15 @@ export class CollabServer implements CollabHub {
 		})();
 		return this.closing;
 	}
+}
+
+/**
+ * Closes a socket still paused by accept(): it must read again, or the client's answer to our
+ * close frame is never read and the client sees the close only when the 30 s timeout ends it.
+ */
+function closePaused(ws: WebSocket, code: number, reason: string): void {
+	ws.resume();
+	ws.close(code, reason);
 }
 
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {

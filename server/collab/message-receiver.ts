@@ -7,6 +7,7 @@ import * as decoding from 'lib0/decoding';
 import { CloseCode, MessageType } from '../../src/lib/collab/protocol';
 import { encodeMessage, type Connection } from './connection';
 import type { Room } from './room';
+import { checkUpdate } from '../../src/lib/server/documents/update-check';
 
 export class MessageReceiver {
 	constructor(
@@ -64,6 +65,20 @@ export class MessageReceiver {
 					encodeMessage(MessageType.auth, (e) => authProtocol.writePermissionDenied(e, 'read-only'))
 				);
 			}
+			return;
+		}
+		// Within the editor's schema and complete, or not applied at all (update-check.ts). The
+		// client is told as a reader would be: it keeps its refused text aside and resyncs.
+		const refusal = checkUpdate(this.room.doc, update);
+		if (refusal) {
+			this.log(
+				`collab: update refused on ${this.room.documentId} from ${connection.context.user.id}: ${refusal}`
+			);
+			connection.send(
+				encodeMessage(MessageType.auth, (e) =>
+					authProtocol.writePermissionDenied(e, 'invalid-content')
+				)
+			);
 			return;
 		}
 		Y.applyUpdate(this.room.doc, update, connection);

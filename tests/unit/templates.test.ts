@@ -11,6 +11,7 @@ import {
 } from '../../src/lib/server/templates';
 import { plainText } from '../../src/lib/server/documents';
 import { DOCUMENT_FRAGMENT } from '../../src/lib/documents/schema';
+import { DEFAULT_TEMPLATES } from '../../src/lib/server/templates/defaults';
 import { freshDb } from '../helpers/db';
 
 let db: Db;
@@ -102,5 +103,29 @@ describe('templates', () => {
 			/pas valide/
 		);
 		expect(checkTemplateBody({ type: 'doc', content: [{ type: 'paragraph' }] })).toBeNull();
+	});
+
+	it('rejects what an editor update could not bring: a javascript: link, a forbidden attribute value', () => {
+		const linked = (href: string) => ({
+			type: 'doc',
+			content: [
+				{
+					type: 'paragraph',
+					content: [{ type: 'text', text: 'ici', marks: [{ type: 'link', attrs: { href } }] }]
+				}
+			]
+		});
+		expect(checkTemplateBody(linked('javascript:alert(document.cookie)'))).toMatch(/pas valide/);
+		expect(checkTemplateBody(linked('https://www.collectivites-locales.gouv.fr/'))).toBeNull();
+		const heading = (level: number) => ({
+			type: 'doc',
+			content: [{ type: 'heading', attrs: { level }, content: [{ type: 'text', text: 'Titre' }] }]
+		});
+		expect(checkTemplateBody(heading(7))).toMatch(/pas valide/);
+		expect(checkTemplateBody(heading(2))).toBeNull();
+	});
+
+	it('accepts every default template', () => {
+		for (const template of DEFAULT_TEMPLATES) expect(checkTemplateBody(template.body)).toBeNull();
 	});
 });

@@ -145,3 +145,32 @@ export async function deleteExpiredSessions(db: Db, now = Date.now()): Promise<v
 	await deleteExpiredThrottleCounters(db, now);
 	await deleteExpiredDevices(db, now);
 }
+
+/** When a session ends if nothing renews it: its sliding expiry, capped by its absolute lifetime. */
+export function sessionEnd(
+	session: Pick<Session, 'createdAt' | 'expiresAt'>,
+	options: SessionOptions = SESSION_DEFAULTS
+): number {
+	return Math.min(session.expiresAt, session.createdAt + options.absoluteLifetimeMs);
+}
+
+/**
+ * sessionEnd as stored now (a page load may have renewed it); null when the session is gone.
+ * A collaboration socket is closed at its session's end, after asking this once more.
+ */
+export async function storedSessionEnd(
+	db: Db,
+	sessionId: string,
+	options: SessionOptions = SESSION_DEFAULTS
+): Promise<number | null> {
+	const row = await db
+		.selectFrom('session')
+		.select(['created_at', 'expires_at'])
+		.where('id', '=', sessionId)
+		.executeTakeFirst();
+	if (!row) return null;
+	return sessionEnd(
+		{ createdAt: Number(row.created_at), expiresAt: Number(row.expires_at) },
+		options
+	);
+}

@@ -1,4 +1,6 @@
+import * as Y from 'yjs';
 import type { Db } from '../db';
+import { checkUpdate } from '../documents/update-check';
 import { updateFromProsemirrorJson } from '../documents/content';
 import { documentSchema, type PMNode } from '../../documents/schema';
 import { DEFAULT_TEMPLATES } from './defaults';
@@ -53,13 +55,22 @@ export async function getTemplate(db: Db, id: string): Promise<Template | null> 
 }
 
 /** Validates a template body against the document schema; returns a French message or null. */
+/**
+ * A template becomes the first content of documents: it is checked as an editor's update is
+ * (documents/update-check.ts: nodes, attributes, marks, link schemes), after ProseMirror's own
+ * check of the structure.
+ */
 export function checkTemplateBody(body: unknown): string | null {
+	let update: Uint8Array;
 	try {
 		documentSchema().nodeFromJSON(body).check();
-		return null;
+		update = updateFromProsemirrorJson(body as PMNode);
 	} catch {
 		return 'Le contenu du modèle n’est pas valide.';
 	}
+	if (checkUpdate(new Y.Doc(), update) !== null)
+		return 'Le contenu du modèle n’est pas valide : un lien, un attribut ou un élément n’est pas autorisé.';
+	return null;
 }
 
 export async function saveTemplate(

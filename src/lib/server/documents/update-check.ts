@@ -1,0 +1,357 @@
+// The server's check of a Yjs update before it is applied: the document must stay within the
+// editor's schema, and the update must be complete. The browser editor drops what its schema
+// cannot build — by deleting it, under an innocent editor's name — and nothing else would:
+// exports, publications and e-mails would carry a `javascript:` link or an <iframe>. So the
+// server refuses, before applying:
+//   - root types other than the `default` fragment, and nested types other than elements and
+//     texts (no maps, arrays, embeds, sub-documents);
+//   - a node whose type is unknown or not allowed in its parent (the types its parent's content
+//     rule names: a paragraph in a paragraph, a table row in a list are refused);
+//   - an attribute unknown to its node, or a value of the wrong shape;
+//   - a mark unknown, not allowed in its block (code blocks take none), with unknown attributes,
+//     or a link whose scheme is not http, https or mailto;
+//   - missing dependencies: a parent, origin or deleted range neither stored nor in the update,
+//     and clock gaps (Yjs would keep such an update pending, forever: clocks up to 2^52 were
+//     accepted).
+// Only what the update adds is examined (items the document already has are skipped), so the
+// cost follows the update's size, not the document's. A parent named only through an item's
+// origin is found with Y.getItem in the stored document, or among the update's own items.
+import * as Y from 'yjs';
+import type { MarkType, NodeType, Schema } from '@tiptap/pm/model';
+import { DOCUMENT_FRAGMENT, documentSchema, isAllowedLink } from '../../documents/schema';
+
+/** Where a new item goes: what the server knows of its parent. */
+type Parent =
+	| { kind: 'root' } // the `default` fragment: the document node
+	| { kind: 'element'; node: string } // a Y.XmlElement, named after its node type
+	| { kind: 'text'; block: string | null } // a Y.XmlText, inside the element `block`
+	| { kind: 'dropped' } // next to collected content: Yjs turns the item into a GC struct
+	| { kind: 'refused'; reason: string };
+
+type Rules = {
+	schema: Schema;
+	/** For each node type, the node types its content rule accepts anywhere (`text` included). */
+	children: Map<string, Set<string>>;
+};
+
+let rules: Rules | null = null;
+
+function schemaRules(): Rules {
+	if (rules) return rules;
+	const schema = documentSchema();
+	const children = new Map<string, Set<string>>();
+	for (const [name, type] of Object.entries(schema.nodes))
+		children.set(name, allowedChildren(type));
+	rules = { schema, children };
+	return rules;
+}
+
+/** Every node type reachable in `type`'s content automaton. */
+function allowedChildren(type: NodeType): Set<string> {
+	const names = new Set<string>();
+	const seen = new Set<unknown>();
+	const stack = [type.contentMatch];
+	while (stack.length) {
+		const match = stack.pop()!;
+		if (seen.has(match)) continue;
+		seen.add(match);
+		for (let i = 0; i < match.edgeCount; i++) {
+			const edge = match.edge(i);
+			names.add(edge.type.name);
+			stack.push(edge.next);
+		}
+	}
+	return names;
+}
+
+// ---- attribute values ---------------------------------------------------------------------
+
+const ALIGNMENTS = ['left', 'center', 'right', 'justify'];
+const isAlignment = (v: unknown) => v === null || ALIGNMENTS.includes(v as string);
+const isIntegerIn = (min: number, max: number) => (v: unknown) =>
+	Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+const isShortString = (max: number, pattern?: RegExp) => (v: unknown) =>
+	v === null || (typeof v === 'string' && v.length <= max && (!pattern || pattern.test(v)));
+const isColumnWidths = (v: unknown) =>
+	v === null || (Array.isArray(v) && v.length <= 1000 && v.every(isIntegerIn(0, 100_000)));
+
+/** Node attributes, `node.attribute`: anything not listed is refused. */
+const NODE_ATTRIBUTES: Record<string, (value: unknown) => boolean> = {
+	'paragraph.textAlign': isAlignment,
+	'heading.textAlign': isAlignment,
+	'heading.level': isIntegerIn(1, 6),
+	'codeBlock.language': isShortString(64, /^[\w+#.-]*$/),
+	'orderedList.start': isIntegerIn(0, 1_000_000_000),
+	'orderedList.type': isShortString(1, /^[1aAiI]?$/),
+	'taskItem.checked': (v) => typeof v === 'boolean',
+	'tableCell.colspan': isIntegerIn(1, 1000),
+	'tableCell.rowspan': isIntegerIn(1, 1000),
+	'tableCell.colwidth': isColumnWidths,
+	'tableCell.align': isAlignment,
+	'tableHeader.colspan': isIntegerIn(1, 1000),
+	'tableHeader.rowspan': isIntegerIn(1, 1000),
+	'tableHeader.colwidth': isColumnWidths,
+	'tableHeader.align': isAlignment
+};
+
+/** Mark attributes, `mark.attribute`. */
+const MARK_ATTRIBUTES: Record<string, (value: unknown) => boolean> = {
+	'link.href': (v) => typeof v === 'string' && v.length <= 2048 && isAllowedLink(v),
+	'link.target': (v) => v === null || v === '_blank',
+	'link.rel': isShortString(100, /^[a-z ]*$/),
+	'link.class': (v) => v === null,
+	'link.title': isShortString(500)
+};
+
+function checkMarkValue(mark: MarkType, value: unknown): string | null {
+	if (value === null) return null; // the end of a formatted run
+	if (typeof value !== 'object' || Array.isArray(value)) return `mark ${mark.name}: not an object`;
+	for (const [key, attribute] of Object.entries(value as Record<string, unknown>)) {
+		const valid = MARK_ATTRIBUTES[`${mark.name}.${key}`];
+		if (!valid || !valid(attribute)) return `mark ${mark.name}: attribute ${key} refused`;
+	}
+	if (mark.name === 'link' && !('href' in (value as object))) return 'link without href';
+	return null;
+}
+
+// ---- finding items ------------------------------------------------------------------------
+
+/** The update's items, per client, in clock order, to find the one holding an ID. */
+class UpdateItems {
+	private readonly byClient = new Map<number, (Y.Item | Y.GC)[]>();
+
+	constructor(structs: (Y.Item | Y.GC | Y.Skip)[]) {
+		for (const struct of structs) {
+			if (struct instanceof Y.Skip) continue;
+			let list = this.byClient.get(struct.id.client);
+			if (!list) this.byClient.set(struct.id.client, (list = []));
+			list.push(struct);
+		}
+		for (const list of this.byClient.values()) list.sort((a, b) => a.id.clock - b.id.clock);
+	}
+
+	clients(): [number, (Y.Item | Y.GC)[]][] {
+		return [...this.byClient];
+	}
+
+	/** One past the highest clock the update brings for `client` (0: none). */
+	end(client: number): number {
+		const list = this.byClient.get(client);
+		if (!list) return 0;
+		const last = list[list.length - 1];
+		return last.id.clock + last.length;
+	}
+
+	find(id: Y.ID): Y.Item | Y.GC | null {
+		const list = this.byClient.get(id.client);
+		if (!list) return null;
+		let low = 0;
+		let high = list.length - 1;
+		while (low <= high) {
+			const mid = (low + high) >> 1;
+			const struct = list[mid];
+			if (id.clock < struct.id.clock) high = mid - 1;
+			else if (id.clock >= struct.id.clock + struct.length) low = mid + 1;
+			else return struct;
+		}
+		return null;
+	}
+}
+
+/** The stored document's struct holding `id`, or null when it has none. */
+function storedStruct(doc: Y.Doc, id: Y.ID): Y.Item | Y.GC | null {
+	if (id.clock >= Y.getState(doc.store, id.client)) return null;
+	return Y.getItem(doc.store, id) as Y.Item | Y.GC;
+}
+
+// ---- the check ----------------------------------------------------------------------------
+
+class UpdateCheck {
+	private readonly rules = schemaRules();
+	private readonly parents = new Map<Y.Item, Parent>();
+
+	constructor(
+		private readonly doc: Y.Doc,
+		private readonly items: UpdateItems
+	) {}
+
+	/** Where the update's item `item` goes. */
+	parentOf(item: Y.Item, depth = 0): Parent {
+		const known = this.parents.get(item);
+		if (known) return known;
+		let parent: Parent;
+		if (depth > 10_000) parent = { kind: 'refused', reason: 'origin chain too long' };
+		else if (typeof item.parent === 'string')
+			parent =
+				item.parent === DOCUMENT_FRAGMENT
+					? { kind: 'root' }
+					: { kind: 'refused', reason: `root type ${item.parent}` };
+		else if (item.parent instanceof Y.ID) parent = this.typeAt(item.parent);
+		else {
+			// No parent written: the item goes where its origin (or right origin) is.
+			const neighbour = item.origin ?? item.rightOrigin;
+			parent = neighbour
+				? this.parentOfNeighbour(neighbour, depth)
+				: { kind: 'refused', reason: 'item without parent' };
+		}
+		this.parents.set(item, parent);
+		return parent;
+	}
+
+	/** The sub-key (attribute or map key) `item` is written under, inherited like its parent. */
+	parentSubOf(item: Y.Item): string | null {
+		if (item.parent !== null) return item.parentSub;
+		for (let current: Y.Item | null = item, i = 0; current && i < 10_000; i++) {
+			if (current.parent !== null) return current.parentSub;
+			const neighbour = current.origin ?? current.rightOrigin;
+			if (!neighbour) return null;
+			const found = this.items.find(neighbour);
+			if (found instanceof Y.Item) {
+				current = found;
+				continue;
+			}
+			const stored = storedStruct(this.doc, neighbour);
+			return stored instanceof Y.Item ? stored.parentSub : null;
+		}
+		return null;
+	}
+
+	private parentOfNeighbour(id: Y.ID, depth: number): Parent {
+		const inUpdate = this.items.find(id);
+		if (inUpdate instanceof Y.Item) return this.parentOf(inUpdate, depth + 1);
+		if (inUpdate) return { kind: 'dropped' };
+		const stored = storedStruct(this.doc, id);
+		if (!stored) return { kind: 'refused', reason: 'missing dependency (origin)' };
+		if (!(stored instanceof Y.Item)) return { kind: 'dropped' };
+		return this.describeType(stored.parent as Y.AbstractType<unknown>);
+	}
+
+	/** The type created by the item at `id` (a nested type's parent is named by its item's ID). */
+	private typeAt(id: Y.ID): Parent {
+		const inUpdate = this.items.find(id);
+		if (inUpdate instanceof Y.Item) {
+			if (!(inUpdate.content instanceof Y.ContentType))
+				return { kind: 'refused', reason: 'parent is not a type' };
+			const type = inUpdate.content.type;
+			if (type instanceof Y.XmlText) {
+				const around = this.parentOf(inUpdate);
+				return { kind: 'text', block: around.kind === 'element' ? around.node : null };
+			}
+			if (type instanceof Y.XmlElement) return { kind: 'element', node: type.nodeName };
+			return { kind: 'refused', reason: 'parent type refused' };
+		}
+		if (inUpdate) return { kind: 'dropped' };
+		const stored = storedStruct(this.doc, id);
+		if (!stored) return { kind: 'refused', reason: 'missing dependency (parent)' };
+		if (!(stored instanceof Y.Item)) return { kind: 'dropped' };
+		if (!(stored.content instanceof Y.ContentType))
+			return { kind: 'refused', reason: 'parent is not a type' };
+		return this.describeType(stored.content.type);
+	}
+
+	/** A type of the stored document. */
+	private describeType(type: Y.AbstractType<unknown>): Parent {
+		if (type._item === null) {
+			return type === this.doc.share.get(DOCUMENT_FRAGMENT)
+				? { kind: 'root' }
+				: { kind: 'refused', reason: 'foreign root type' };
+		}
+		if (type instanceof Y.XmlText) {
+			const block = type.parent instanceof Y.XmlElement ? type.parent.nodeName : null;
+			return { kind: 'text', block };
+		}
+		if (type instanceof Y.XmlElement) return { kind: 'element', node: type.nodeName };
+		return { kind: 'refused', reason: 'parent type refused' };
+	}
+
+	/** Null when `item` may go into `parent`, else why not. */
+	checkItem(item: Y.Item): string | null {
+		const parent = this.parentOf(item);
+		if (parent.kind === 'refused') return parent.reason;
+		if (parent.kind === 'dropped') return null;
+		const content = item.content;
+		if (content instanceof Y.ContentDeleted) return null; // arrives deleted: adds nothing
+		const sub = this.parentSubOf(item);
+		const { schema, children } = this.rules;
+		switch (parent.kind) {
+			case 'root':
+				if (sub !== null) return 'attribute on the document';
+				return this.checkChild(content, 'doc');
+			case 'element': {
+				if (sub !== null) {
+					const valid = NODE_ATTRIBUTES[`${parent.node}.${sub}`];
+					if (!valid) return `attribute ${sub} refused on ${parent.node}`;
+					if (!(content instanceof Y.ContentAny) || content.arr.length !== 1)
+						return `attribute ${sub}: not a single value`;
+					return valid(content.arr[0]) ? null : `attribute ${sub}: value refused`;
+				}
+				return this.checkChild(content, parent.node);
+			}
+			case 'text': {
+				if (sub !== null) return 'attribute on a text';
+				if (content instanceof Y.ContentString) return null;
+				if (!(content instanceof Y.ContentFormat)) return 'text content refused';
+				const name = content.key.split('--')[0];
+				const mark = schema.marks[name];
+				if (!mark) return `mark ${name} unknown`;
+				const block = parent.block ? schema.nodes[parent.block] : null;
+				if (!block || !children.get(block.name)?.has('text')) return 'text outside a text block';
+				if (!block.allowsMarkType(mark)) return `mark ${name} refused in ${block.name}`;
+				return checkMarkValue(mark, content.value);
+			}
+		}
+	}
+
+	/** A child of the node `parentNode`: an element of an allowed type, or text. */
+	private checkChild(content: Y.Item['content'], parentNode: string): string | null {
+		if (!(content instanceof Y.ContentType)) return `content refused in ${parentNode}`;
+		const allowed = this.rules.children.get(parentNode);
+		const type = content.type;
+		if (type instanceof Y.XmlText)
+			return allowed?.has('text') ? null : `text refused in ${parentNode}`;
+		if (type instanceof Y.XmlElement) {
+			const name = type.nodeName;
+			if (!this.rules.schema.nodes[name] || name === 'text' || name === 'doc')
+				return `node ${name} unknown`;
+			return allowed?.has(name) ? null : `node ${name} refused in ${parentNode}`;
+		}
+		return `type refused in ${parentNode}`;
+	}
+}
+
+/**
+ * Null when `update` may be applied to `doc`, else why it is refused (for the log; never
+ * shown to users). Throws when the update cannot be decoded (a malformed frame).
+ */
+export function checkUpdate(doc: Y.Doc, update: Uint8Array): string | null {
+	const { structs, ds } = Y.decodeUpdate(update);
+	const items = new UpdateItems(structs);
+	for (const struct of structs) if (struct instanceof Y.Skip) return 'clock gap (skip)';
+
+	// Complete: each client's run starts at or before what the document has, without gaps.
+	for (const [client, list] of items.clients()) {
+		let expected = Y.getState(doc.store, client);
+		for (const struct of list) {
+			if (struct.id.clock > expected) return 'clock gap';
+			expected = Math.max(expected, struct.id.clock + struct.length);
+		}
+	}
+	for (const [client, ranges] of ds.clients) {
+		const known = Math.max(Y.getState(doc.store, client), items.end(client));
+		for (const range of ranges)
+			if (range.clock + range.len > known) return 'missing dependency (deletion)';
+	}
+
+	const check = new UpdateCheck(doc, items);
+	for (const struct of structs) {
+		if (!(struct instanceof Y.Item)) continue;
+		// Already in the document entirely: nothing new to check.
+		if (struct.id.clock + struct.length <= Y.getState(doc.store, struct.id.client)) continue;
+		for (const dependency of [struct.origin, struct.rightOrigin])
+			if (dependency && !items.find(dependency) && !storedStruct(doc, dependency))
+				return 'missing dependency (origin)';
+		const refusal = check.checkItem(struct);
+		if (refusal) return refusal;
+	}
+	return null;
+}
