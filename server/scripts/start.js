@@ -1,25 +1,22 @@
 // `npm start`: build if needed, then migrate, seed the demo territory (a local start asks for it;
-// a public instance never gets it silently) and serve. The server is started with --expose-gc:
-// it collects once all documents are unloaded, to give memory back (server/collab/release-memory.ts).
-import { spawn } from 'node:child_process';
+// a public instance never gets it silently) and serve — in this very process.
+//
+// Signals: npm runs a script through `sh -c`, and Debian's dash does not exec the last command,
+// so a SIGTERM that npm forwards reaches only the shell, which dies, and npm after it; anything
+// below the shell was orphaned with the port (issue 10, defect 4). Hence package.json's
+// `exec node --expose-gc --enable-source-maps server/scripts/start.js`: the shell becomes this
+// process, npm's forwarded SIGTERM/SIGINT reaches it, and since the server runs here (imported
+// below, not spawned) its own handlers (server/index.ts) flush, close and exit, and npm exits with
+// that code. No child either: a supervisor's SIGKILL leaves nothing behind.
+// --expose-gc is a real flag of that command line (the server collects once all documents are
+// unloaded, server/collab/release-memory.ts); started some other way without it, the server
+// simply does not collect.
 import { ensureBuild } from './ensure-build.js';
 
 ensureBuild();
 // A trial on this machine: listen on loopback unless HOST says otherwise. Listening beyond it
 // (HOST=0.0.0.0) makes the instance public, and a public instance gets no demo accounts.
-const env = { ...process.env, HOST: process.env.HOST || '127.0.0.1' };
-const child = spawn(
-	process.execPath,
-	[
-		'--expose-gc',
-		'--enable-source-maps',
-		'build-server/index.js',
-		'serve',
-		'--demo',
-		...process.argv.slice(2)
-	],
-	{ stdio: 'inherit', env }
-);
-for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM']))
-	process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+process.env.HOST ||= '127.0.0.1';
+// What server/index.ts reads: `serve --demo`, then whatever followed `npm start --`.
+process.argv.splice(2, 0, 'serve', '--demo');
+await import(new URL('../../build-server/index.js', import.meta.url).href);
