@@ -1,16 +1,26 @@
 // The HTTP server of the process: the SvelteKit app (adapter-node handler). The collaboration
-// websocket attaches itself to its 'upgrade' event (server/services.ts).
+// websocket attaches itself to its 'upgrade' event (server/services.ts). Every answer gets the
+// security headers first (server/security-headers.ts), whoever writes it afterwards: SvelteKit,
+// the static files or the 503 below.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import zlib from 'node:zlib';
 import compression from 'compression';
+import { securityHeaders, STANDALONE_CSP } from './security-headers';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
-export function createAppServer(options: { trustProtocolDefault: boolean }): {
+export interface AppServerOptions {
+	trustProtocolDefault: boolean;
+	/** The public origin (ORIGIN): HSTS when it is HTTPS. */
+	origin?: string;
+}
+
+export function createAppServer(options: AppServerOptions): {
 	server: http.Server;
 	setHandler: (handler: RequestHandler) => void;
 } {
 	let handler: RequestHandler | null = null;
+	const headers = Object.entries(securityHeaders(options.origin ?? ''));
 	// Pages and data are compressed on the fly (brotli when the browser takes it, else gzip);
 	// static assets are precompressed at build time (adapter-node) and served as they are. On a
 	// 2 Mbit/s line the document page's HTML — which carries the document's text — is the first
@@ -19,7 +29,8 @@ export function createAppServer(options: { trustProtocolDefault: boolean }): {
 		brotli: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
 		threshold: 1024
 	});
-	const server = http.createServer((req, res) => {
+	const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+		for (const [name, value] of headers) res.setHeader(name, value);
 		if (options.trustProtocolDefault && !req.headers['x-forwarded-proto']) {
 			// Without ORIGIN, adapter-node builds URLs from this header; this server speaks plain HTTP.
 			req.headers['x-forwarded-proto'] = 'http';
@@ -29,7 +40,13 @@ export function createAppServer(options: { trustProtocolDefault: boolean }): {
 			return compress(req as never, res as never, () => h(req, res));
 		}
 		// Only the tests' collaboration-only servers have no app behind them.
-		res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('Démarrage en cours');
-	});
+		res
+			.writeHead(503, {
+				'content-type': 'text/plain; charset=utf-8',
+				'content-security-policy': STANDALONE_CSP
+			})
+			.end('Démarrage en cours');
+	};
+	const server = http.createServer(onRequest);
 	return { server, setHandler: (h) => (handler = h) };
 }

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
 	// Large enough that an oversized form field reaches our validation and gets a French message.
 	process.env.BODY_SIZE_LIMIT ||= '16M';
 
-	const { server, setHandler } = createAppServer({ trustProtocolDefault });
+	const { server, setHandler } = createAppServer({ trustProtocolDefault, origin });
 	bridge().launch = {
 		command,
 		demoRequested: args.includes('--demo'),

@@ -3,6 +3,7 @@ import { building } from '$app/environment';
 import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { db } from '$lib/server/runtime';
 import { startServices } from '../server/services';
+import { securityHeaders, withCollabSocketOrigin } from '../server/security-headers';
 import { validateSessionToken } from '$lib/server/auth/session';
 import { deleteSessionCookie, getSessionToken, setSessionCookie } from '$lib/server/auth/cookie';
 
@@ -44,9 +45,11 @@ export const handle: Handle = async ({ event, resolve }) => {
 		});
 	}
 	const response = await resolve(event);
-	response.headers.set('X-Frame-Options', 'DENY');
-	response.headers.set('X-Content-Type-Options', 'nosniff');
-	response.headers.set('Referrer-Policy', 'same-origin');
+	// The production shell sets these on every answer (server/app-server.ts); set here too for
+	// `npm run dev`, where Vite serves. The page's CSP comes from svelte.config.js (kit.csp).
+	for (const [name, value] of Object.entries(securityHeaders())) response.headers.set(name, value);
+	const csp = response.headers.get('content-security-policy');
+	if (csp) response.headers.set('content-security-policy', withCollabSocketOrigin(csp, event.url));
 	return response;
 };
 

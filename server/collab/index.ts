@@ -18,6 +18,7 @@ import { storedSessionEnd } from '../../src/lib/server/auth/session';
 import type { Connection } from './connection';
 import { releaseMemory } from './release-memory';
 import { JournalWriter } from './journal-writer';
+import { securityHeaderLines } from '../security-headers';
 
 const SECOND_RELEASE_AFTER_MS = 2_000;
 /** A document failing again within this delay is not diagnosed again (a diagnosis is a full load). */
@@ -306,7 +307,7 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
 	if (socket.writable) {
 		const body = `${status} ${reason}`;
 		socket.write(
-			`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+			`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\n${securityHeaderLines()}Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
 		);
 	}
 	socket.destroy();

@@ -17,7 +17,12 @@ const result = await build({
 	metafile: true,
 	logLevel: 'warning'
 });
-const SHELL_MODULES = ['server/index.ts', 'server/bridge.ts', 'server/app-server.ts'];
+const SHELL_MODULES = [
+	'server/index.ts',
+	'server/bridge.ts',
+	'server/app-server.ts',
+	'server/security-headers.ts'
+];
 const strays = Object.keys(result.metafile.inputs).filter(
 	(input) => !SHELL_MODULES.includes(input)
 );
