@@ -4,6 +4,7 @@
 //   node --expose-gc build-server/index.js [serve|migrate|seed] [--demo]
 import { bridge, type LaunchCommand, type Services } from './bridge';
 import { createAppServer, type RequestHandler } from './app-server';
+import { DEFAULT_BODY_SIZE_CEILING, parseByteSize } from './http-limits';
 
 const COMMANDS: LaunchCommand[] = ['serve', 'migrate', 'seed'];
 /** A shutdown that has not finished by then (a stuck socket, a hung database) is cut short. */
@@ -23,10 +24,18 @@ async function main(): Promise<void> {
 		delete process.env.ORIGIN; // an empty ORIGIN would be parsed (and rejected) by adapter-node
 		process.env.PROTOCOL_HEADER ||= 'x-forwarded-proto';
 	}
-	// Large enough that an oversized form field reaches our validation and gets a French message.
-	process.env.BODY_SIZE_LIMIT ||= '16M';
+	// The ceiling of every route's body limit (server/http-limits.ts), which the shell enforces
+	// with a French 413 before adapter-node, which enforces this same value, sees the request.
+	process.env.BODY_SIZE_LIMIT ||= DEFAULT_BODY_SIZE_CEILING;
+	const bodySizeCeiling = parseByteSize(process.env.BODY_SIZE_LIMIT);
+	if (Number.isNaN(bodySizeCeiling)) {
+		console.error(
+			`Configuration : BODY_SIZE_LIMIT doit être un nombre d’octets, éventuellement suivi de K, M ou G (reçu « ${process.env.BODY_SIZE_LIMIT} »).`
+		);
+		process.exit(2);
+	}
 
-	const { server, setHandler } = createAppServer({ trustProtocolDefault, origin });
+	const { server, setHandler } = createAppServer({ trustProtocolDefault, origin, bodySizeCeiling });
 	bridge().launch = {
 		command,
 		demoRequested: args.includes('--demo'),

@@ -21,6 +21,7 @@ const SHELL_MODULES = [
 	'server/index.ts',
 	'server/bridge.ts',
 	'server/app-server.ts',
+	'server/http-limits.ts',
 	'server/security-headers.ts'
 ];
 const strays = Object.keys(result.metafile.inputs).filter(

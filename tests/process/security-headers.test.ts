@@ -1,5 +1,5 @@
-// Every answer of the built process carries the security headers — pages, static assets and
-// refused collaboration upgrades — and pages carry a Content-Security-Policy
+// Every answer of the built process carries the security headers — pages, static assets, the
+// shell's 413 and refused collaboration upgrades — and pages carry a Content-Security-Policy
 // with a nonce, no inline script and no foreign origin (issue 10, defect 8).
 import http from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -145,6 +145,17 @@ describe('everything else', () => {
 		}
 		const https = await request('/favicon.svg', { port: httpsPort });
 		expect(https.headers['strict-transport-security']).toBe('max-age=31536000');
+	});
+
+	it('the 413 of an oversized body', async () => {
+		const response = await request('/connexion', {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+			body: 'email=a&password=' + 'x'.repeat(200 * 1024)
+		});
+		expect(response.status).toBe(413);
+		expectSecurityHeaders(response.headers, '413');
+		expect(response.headers['content-security-policy']).toContain("default-src 'none'");
 	});
 
 	it('refused collaboration upgrades (no session, foreign origin)', async () => {
