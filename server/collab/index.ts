@@ -68,7 +68,7 @@ export class CollabServer implements CollabHub {
 		private readonly log: (message: string) => void = () => {}
 	) {
 		this.options = { ...COLLAB_DEFAULTS, origin: '', ...options };
-		this.writer = new JournalWriter(db);
+		this.writer = new JournalWriter(db, log);
 		this.wss = new WebSocketServer({ noServer: true, maxPayload: this.options.maxPayload });
 		// Checked often, but each connection is pinged once per interval counted from its own
 		// arrival: pinging everyone at the same instant made a burst of hundreds of frames (and

@@ -29,7 +29,10 @@ export class JournalWriter {
 	private readonly touched = new Set<string>();
 	private touchTimer: NodeJS.Timeout | null = null;
 
-	constructor(private readonly db: Db) {}
+	constructor(
+		private readonly db: Db,
+		private readonly log: (message: string) => void = () => {}
+	) {}
 
 	/** `source` has updates to store: they go in the next transaction. */
 	request(source: JournalSource): void {
@@ -45,7 +48,11 @@ export class JournalWriter {
 		// one read go in one transaction, and their broadcast does not wait for other sockets.
 		queueMicrotask(() => {
 			this.scheduled = false;
-			void this.write();
+			// Every failure is handled per document inside; this only keeps an unforeseen one
+			// from becoming an unhandled rejection, which would end the process.
+			this.write().catch((error: Error) =>
+				this.log(`collab: journal writer failed: ${error.stack ?? error.message}`)
+			);
 		});
 	}
 

@@ -245,8 +245,18 @@ describe('creating documents with bad input', () => {
 		template: 'plan-de-formation',
 		partner: partner.id
 	});
+	it('a 10 MB title is refused before the app reads it: French 413 (the form’s limit is 1 MB)', async () => {
+		const before = (await db.selectFrom('document').select('id').execute()).length;
+		const response = await call('/documents/nouveau', coLead, {
+			...good(),
+			title: 'x'.repeat(10 * 1024 * 1024)
+		});
+		expect(response.status).toBe(413);
+		expect(response.text).toContain('trop volumineux : 1 Mo au plus');
+		expect((await db.selectFrom('document').select('id').execute()).length).toBe(before);
+	});
 	for (const [name, override, message] of [
-		['10 MB title', { title: 'x'.repeat(10 * 1024 * 1024) }, '200 caractères'],
+		['500 KB title', { title: 'x'.repeat(500 * 1024) }, '200 caractères'],
 		['script in title', { title: '<script>alert(1)</script>' }, 'ne peut pas contenir'],
 		['unknown kind', { kind: 'inconnu' }, 'Type de document inconnu'],
 		['missing binôme half', { partner: '' }, 'second co-pilote']
