@@ -4,7 +4,16 @@
 import fs from 'node:fs';
 import * as Y from 'yjs';
 import { loadTrace } from '../helpers/traces';
-import { connect, expectedText, log, sleep, startOurs, stop, traceReplay } from './harness';
+import {
+	connect,
+	expectedText,
+	log,
+	sleep,
+	startOurs,
+	stop,
+	traceReplay,
+	typedText
+} from './harness';
 import { setupDatabase } from './setup';
 
 const setup = await setupDatabase(1, 1);
@@ -45,7 +54,7 @@ for (let i = 0; i < 3; i++) {
 	const total = performance.now() - start;
 	const state = Y.encodeStateAsUpdate(client.doc);
 	log(
-		`socket open ${marks.open?.toFixed(1)} ms, first update applied from ${marks.applyStart?.toFixed(1)} to ${marks.applied?.toFixed(1)} ms, synced ${total.toFixed(1)} ms; ${bytes} bytes received, ${Y.decodeUpdate(state).structs.length} structs, text ok ${client.doc.getText('t').toString() === finalText}`
+		`socket open ${marks.open?.toFixed(1)} ms, first update applied from ${marks.applyStart?.toFixed(1)} to ${marks.applied?.toFixed(1)} ms, synced ${total.toFixed(1)} ms; ${bytes} bytes received, ${Y.decodeUpdate(state).structs.length} structs, text ok ${typedText(client.doc)?.toString() === finalText}`
 	);
 	client.close();
 }

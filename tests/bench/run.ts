@@ -20,12 +20,14 @@ import {
 	startReference,
 	stop,
 	traceReplay,
+	typedText,
 	typingFanout,
 	type FanoutResult,
 	type ReplayResult
 } from './harness';
 import { PAGE_DOCUMENT_PHRASE, setupDatabase } from './setup';
 import { pageLoad, type PageLoadResult } from './page-load';
+import { DOCUMENT_FRAGMENT } from '../../src/lib/documents/schema';
 
 type ServerName = 'ours' | 'reference';
 
@@ -126,7 +128,9 @@ async function main(): Promise<void> {
 		const client = connect(ours, replayRooms[0], tokens[0]);
 		await client.synced;
 		cold.push(performance.now() - start);
-		storedMatches &&= client.doc.getText('t').toString() === finalText;
+		storedMatches &&=
+			client.doc.getXmlFragment(DOCUMENT_FRAGMENT).length === 1 &&
+			typedText(client.doc)?.toString() === finalText;
 		client.close();
 	}
 	// 6. The document page on a slow line, ours only (the reference serves no pages).

@@ -6,6 +6,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { MessageType } from '../../src/lib/collab/protocol';
 import { connectProvider, rawConnect, startCollabServer, synced, waitFor } from '../helpers/collab';
+import { bodyText, paragraph } from '../helpers/content';
 
 let db: Db;
 let port: number;
@@ -27,18 +28,21 @@ describe('two real y-websocket clients', () => {
 		const a = connectProvider(port, documentId, epciUser.token);
 		const b = connectProvider(port, documentId, communeUser.token);
 		await Promise.all([synced(a.provider), synced(b.provider)]);
-		expect(a.doc.getText('t').toString()).toBe('Texte initial. ');
+		// The initial paragraph, its trailing space included (bodyText trims each line).
+		expect(paragraph(a.doc, 0).toString()).toBe('Texte initial. ');
+		expect(bodyText(b.doc)).toBe('Texte initial.');
 
-		a.doc.getText('t').insert(0, 'EPCI ');
-		b.doc.getText('t').insert(b.doc.getText('t').length, 'Commune.');
+		// Concurrently, before either has seen the other's edit: both in the one paragraph.
+		paragraph(a.doc, 0).insert(0, 'EPCI ');
+		paragraph(b.doc, 0).insert(paragraph(b.doc, 0).length, 'Commune.');
 		await waitFor(
 			() =>
-				a.doc.getText('t').toString() === b.doc.getText('t').toString() &&
-				a.doc.getText('t').length === 'EPCI Texte initial. Commune.'.length,
+				bodyText(a.doc) === bodyText(b.doc) &&
+				paragraph(a.doc, 0).length === 'EPCI Texte initial. Commune.'.length,
 			5000,
 			'convergence'
 		);
-		expect(a.doc.getText('t').toString()).toBe('EPCI Texte initial. Commune.');
+		expect(bodyText(a.doc)).toBe('EPCI Texte initial. Commune.');
 
 		const rows = await db
 			.selectFrom('document_update')

@@ -17,6 +17,7 @@ import {
 	synced,
 	waitFor
 } from '../helpers/collab';
+import { bodyText, paragraph } from '../helpers/content';
 
 let db: Db;
 let port: number;
@@ -63,7 +64,8 @@ async function journal(documentId: string) {
 
 /** The text the server holds in memory for a loaded document. */
 function liveText(documentId: string): string | undefined {
-	return collab.rooms.get(documentId)?.doc.getText('t').toString();
+	const room = collab.rooms.get(documentId);
+	return room && bodyText(room.doc);
 }
 
 function syncMessage(write: (encoder: encoding.Encoder) => void): Uint8Array {
@@ -83,7 +85,7 @@ function textFromFrames(frames: Uint8Array[]): string {
 		if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate)
 			Y.applyUpdate(doc, decoding.readVarUint8Array(decoder));
 	}
-	return doc.getText('t').toString();
+	return bodyText(doc);
 }
 
 /**
@@ -102,20 +104,18 @@ async function expectTypingRefused(user: TestUser, typed: string) {
 	const journalBefore = await journal(documentId);
 
 	const denied = nextPermissionDenied(refused.provider);
-	refused.doc.getText('t').insert(0, typed);
+	paragraph(refused.doc, 0).insert(0, typed);
 	expect(await denied).toBe('read-only');
 	expect(liveText(documentId)).toBe('Version validée.');
 	expect(await journal(documentId)).toEqual(journalBefore);
 
-	writer.doc.getText('t').insert('Version validée.'.length, ' Fin.');
+	paragraph(writer.doc, 0).insert('Version validée.'.length, ' Fin.');
 	await waitFor(
-		() =>
-			observer.doc.getText('t').toString().endsWith(' Fin.') &&
-			refused.doc.getText('t').toString().endsWith(' Fin.'),
+		() => bodyText(observer.doc).endsWith(' Fin.') && bodyText(refused.doc).endsWith(' Fin.'),
 		5000,
 		'the rédacteur’s edit reaches everyone'
 	);
-	expect(observer.doc.getText('t').toString()).toBe('Version validée. Fin.');
+	expect(bodyText(observer.doc)).toBe('Version validée. Fin.');
 	expect(await storedText(db, documentId)).toBe('Version validée. Fin.');
 	expect((await journal(documentId)).slice(journalBefore.length).map((r) => r.userId)).toEqual([
 		editor.id
@@ -139,7 +139,7 @@ describe('a reader', () => {
 		);
 
 		const rogue = new Y.Doc();
-		rogue.getText('t').insert(0, 'PIRATAGE ');
+		paragraph(rogue, 0).insert(0, 'PIRATAGE ');
 		ws!.send(syncMessage((e) => syncProtocol.writeUpdate(e, Y.encodeStateAsUpdate(rogue))));
 		await waitFor(() => permissionDenials(frames).length > 0, 5000, 'permission denied');
 		expect(permissionDenials(frames)).toEqual(['read-only']);
@@ -147,15 +147,13 @@ describe('a reader', () => {
 		expect(await journal(documentId)).toEqual(journalBefore);
 
 		// Sent after the refusal came back: a broadcast rogue update would reach the observer first.
-		writer.doc.getText('t').insert(0, 'OK ');
+		paragraph(writer.doc, 0).insert(0, 'OK ');
 		await waitFor(
-			() =>
-				observer.doc.getText('t').toString().includes('OK ') &&
-				textFromFrames(frames).includes('OK '),
+			() => bodyText(observer.doc).includes('OK ') && textFromFrames(frames).includes('OK '),
 			5000,
 			'the editor’s edit reaches everyone'
 		);
-		expect(observer.doc.getText('t').toString()).toBe('OK Version validée.');
+		expect(bodyText(observer.doc)).toBe('OK Version validée.');
 		expect(textFromFrames(frames)).toBe('OK Version validée.');
 		expect(permissionDenials(frames)).toEqual(['read-only']);
 		expect(await storedText(db, documentId)).toBe('OK Version validée.');

@@ -17,6 +17,7 @@ import {
 	waitFor,
 	webSocketWithCookie
 } from '../helpers/collab';
+import { bodyText, paragraph } from '../helpers/content';
 import type { CollabServer } from '../../server/collab';
 
 let db: Db;
@@ -97,20 +98,18 @@ describe('rights change while connected', () => {
 		const journalBefore = await journalAuthors(documentId);
 
 		const denied = nextPermissionDenied(demoted.provider);
-		demoted.doc.getText('t').insert(0, 'Après rétrogradation ');
+		paragraph(demoted.doc, 0).insert(0, 'Après rétrogradation ');
 		expect(await denied).toBe('read-only');
-		expect(collab.rooms.get(documentId)?.doc.getText('t').toString()).toBe('Base.');
+		expect(bodyText(collab.rooms.get(documentId)!.doc)).toBe('Base.');
 		// Sent once the refusal came back: had the demoted edit been broadcast, the observer would
 		// have received it first (one room's frames arrive in order).
-		lead.doc.getText('t').insert('Base.'.length, ' Suite.');
+		paragraph(lead.doc, 0).insert('Base.'.length, ' Suite.');
 		await waitFor(
-			() =>
-				observer.doc.getText('t').toString().endsWith(' Suite.') &&
-				demoted.doc.getText('t').toString().endsWith(' Suite.'),
+			() => bodyText(observer.doc).endsWith(' Suite.') && bodyText(demoted.doc).endsWith(' Suite.'),
 			5000,
 			'everyone receives the lead’s edit'
 		);
-		expect(observer.doc.getText('t').toString()).toBe('Base. Suite.');
+		expect(bodyText(observer.doc)).toBe('Base. Suite.');
 		expect(await storedText(db, documentId)).toBe('Base. Suite.');
 		expect((await journalAuthors(documentId)).slice(journalBefore.length)).toEqual([coLead.id]);
 	});
@@ -121,7 +120,7 @@ describe('room lifecycle', () => {
 		const documentId = await buildDocument(db, coLead, [], '');
 		const first = connectProvider(port, documentId, coLead.token);
 		await synced(first.provider);
-		for (let i = 0; i < 50; i++) first.doc.getText('t').insert(i, 'x');
+		for (let i = 0; i < 50; i++) paragraph(first.doc, 0).insert(i, 'x');
 		await waitFor(async () => (await storedText(db, documentId)).length === 50, 5000, 'stored');
 		expect(collab.rooms.has(documentId)).toBe(true);
 
@@ -143,14 +142,14 @@ describe('room lifecycle', () => {
 		expect(Number(snapshot.upto_seq)).toBe(Number(lastRow.seq));
 		const compacted = new Y.Doc();
 		Y.applyUpdate(compacted, new Uint8Array(snapshot.state));
-		expect(compacted.getText('t').toString()).toBe('x'.repeat(50));
+		expect(bodyText(compacted)).toBe('x'.repeat(50));
 		// The journal keeps authorship after compaction.
 		expect(new Set(await journalAuthors(documentId))).toEqual(new Set([coLead.id]));
 		expect((await loadStoredState(db, documentId)).updatesSinceSnapshot).toBe(0);
 
 		const again = connectProvider(port, documentId, coLead.token);
 		await synced(again.provider);
-		expect(again.doc.getText('t').toString()).toBe('x'.repeat(50));
+		expect(bodyText(again.doc)).toBe('x'.repeat(50));
 	});
 
 	it('when the database refuses a write, nothing is broadcast, clients are told (4500), and the update is stored once the database recovers', async () => {
@@ -163,11 +162,11 @@ describe('room lifecycle', () => {
 
 		await refuseJournalWrites(true);
 		try {
-			writer.doc.getText('t').insert(0, 'Perdu ? ');
+			paragraph(writer.doc, 0).insert(0, 'Perdu ? ');
 			expect(await writerClosed).toBe(CloseCode.storageFailure);
 			// The close frame follows anything broadcast before it on the same socket.
 			expect(await otherClosed).toBe(CloseCode.storageFailure);
-			expect(other.doc.getText('t').toString()).toBe('Avant.');
+			expect(bodyText(other.doc)).toBe('Avant.');
 			expect(await storedText(db, documentId)).toBe('Avant.');
 		} finally {
 			await refuseJournalWrites(false);
@@ -179,7 +178,7 @@ describe('room lifecycle', () => {
 			'update stored after recovery'
 		);
 		await waitFor(
-			() => other.doc.getText('t').toString() === 'Perdu ? Avant.',
+			() => bodyText(other.doc) === 'Perdu ? Avant.',
 			10_000,
 			'other client receives it'
 		);

@@ -5,6 +5,7 @@ import { onCleanup } from './cleanup';
 import * as Y from 'yjs';
 import { migrateToLatest, openDatabase, type Db } from '../../src/lib/server/db';
 import { loadStoredState } from '../../src/lib/server/documents/journal';
+import { bodyText } from './content';
 import { createPostgresDatabase, dropPostgresDatabase, TEST_DIALECT } from './dialect';
 
 /**
@@ -41,7 +42,7 @@ export async function storedDoc(db: Db, documentId: string): Promise<Y.Doc> {
 	return doc;
 }
 
-/** The stored text of the test documents' Y.Text('t'). */
+/** The stored body as plain text, one line per block (bodyText of tests/helpers/content.ts). */
 export async function storedText(db: Db, documentId: string): Promise<string> {
-	return (await storedDoc(db, documentId)).getText('t').toString();
+	return bodyText(await storedDoc(db, documentId));
 }

@@ -1,10 +1,10 @@
-import * as Y from 'yjs';
 import type { Db } from '../../src/lib/server/db';
 import type { DocumentRole, TerritoryRole } from '../../src/lib/server/db/schema';
 import { hashPassword } from '../../src/lib/server/auth/password';
 import { createSession, generateSessionToken } from '../../src/lib/server/auth/session';
 import { createDocument, setMember } from '../../src/lib/server/documents/queries';
 import { newId } from '../../src/lib/server/ids';
+import { bodyUpdate } from './content';
 
 export const TEST_PASSWORD = 'mot-de-passe-de-test';
 let passwordHash: Promise<string> | null = null;
@@ -104,7 +104,8 @@ export async function buildUser(
 
 /**
  * A document whose binôme is `creator` and `partner` (a new user of the other side when not
- * given), with other members, optionally with initial text in Y.Text('t').
+ * given), with other members, optionally with initial text: the body's paragraph 0, where
+ * the editor keeps it (tests/helpers/content.ts; '' makes an empty paragraph).
  */
 export async function buildDocument(
 	db: Db,
@@ -113,12 +114,7 @@ export async function buildDocument(
 	text?: string,
 	partner?: TestUser
 ): Promise<string> {
-	let initial: Uint8Array | undefined;
-	if (text !== undefined) {
-		const doc = new Y.Doc();
-		doc.getText('t').insert(0, text);
-		initial = Y.encodeStateAsUpdate(doc);
-	}
+	const initial = text === undefined ? undefined : bodyUpdate(text);
 	const t = creator.territory;
 	partner ??= await buildUser(db, t, creator.organisationKind === 'epci' ? t.communeId : t.epciId, {
 		name: 'Co-pilote'

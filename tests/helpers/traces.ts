@@ -17,8 +17,11 @@ export function loadTrace(name: 'automerge-paper' | 'seph-blog1'): EditingTrace 
 	);
 }
 
-/** Applies one transaction of a trace to a Y.Text, as a person typing would (one Yjs transaction). */
-export function applyTxn(text: Y.Text, txn: EditingTrace['txns'][number]): void {
+/**
+ * Applies one transaction of a trace to a text (a paragraph's Y.XmlText: tests/helpers/content.ts),
+ * as a person typing would (one Yjs transaction).
+ */
+export function applyTxn(text: Y.Text | Y.XmlText, txn: EditingTrace['txns'][number]): void {
 	text.doc!.transact(() => {
 		for (const [pos, del, ins] of txn.patches) {
 			if (del) text.delete(pos, del);

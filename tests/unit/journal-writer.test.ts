@@ -11,7 +11,8 @@ import {
 	type JournalAppend
 } from '../../src/lib/server/documents/journal';
 import { JournalWriter, type JournalSource } from '../../server/collab/journal-writer';
-import { freshDb, storedText } from '../helpers/db';
+import { freshDb, storedDoc, storedText } from '../helpers/db';
+import { paragraph } from '../helpers/content';
 import { TEST_DIALECT } from '../helpers/dialect';
 import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
 
@@ -24,11 +25,11 @@ beforeEach(async () => {
 	author = await buildUser(db, territory, territory.epciId);
 });
 
-/** An update typing `text` at the end of Y.Text('t'), as a given client. */
+/** An update of a given client: a new paragraph of the body holding `text`. */
 function typing(text: string, clientID: number): Uint8Array {
 	const doc = new Y.Doc();
 	doc.clientID = clientID;
-	doc.getText('t').insert(0, text);
+	paragraph(doc, 0).insert(0, text);
 	return Y.encodeStateAsUpdate(doc);
 }
 
@@ -119,7 +120,11 @@ describe('journal rows holding several updates', () => {
 		const doc = new Y.Doc();
 		const keystrokes: Uint8Array[] = [];
 		doc.on('update', (u: Uint8Array) => keystrokes.push(u));
-		for (const ch of 'RH ') doc.getText('t').insert(doc.getText('t').length, ch);
+		for (const ch of 'RH ')
+			doc.transact(() => {
+				const text = paragraph(doc, 0); // created with the first keystroke, in its update
+				text.insert(text.length, ch);
+			});
 		const append = [
 			{ documentId: a, afterSeq: before.lastSeq, entries: [journalEntry(author.id, keystrokes)] }
 		];
@@ -129,7 +134,7 @@ describe('journal rows holding several updates', () => {
 		const after = await loadStoredState(db, a);
 		expect(after.lastSeq).toBe(before.lastSeq + 1);
 		expect(after.updatesSinceSnapshot).toBe(before.updatesSinceSnapshot + 3);
-		expect(await storedText(db, a)).toBe('RH ');
+		expect(paragraph(await storedDoc(db, a), 0).toString()).toBe('RH ');
 	});
 });
 

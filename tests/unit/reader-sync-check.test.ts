@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import { bringsSomethingNew } from '../../server/collab/message-receiver';
+import { paragraph } from '../helpers/content';
 
 /** Whether applying `update` would change `doc`, Skip structs ignored. */
 function handWrittenCheck(doc: Y.Doc, update: Uint8Array): boolean {
@@ -59,26 +60,36 @@ function structsOf(update: Uint8Array): string[] {
 	);
 }
 
-/** Three updates of one client (7), three characters each: clocks 0–2, 3–5, 6–8. */
-function threeUpdatesOfOneClient(): Uint8Array[] {
+/** The document's empty paragraph, written by client 1: every document of docFrom starts with it. */
+const EMPTY_PARAGRAPH = (() => {
 	const doc = new Y.Doc();
+	doc.clientID = 1;
+	paragraph(doc, 0);
+	return Y.encodeStateAsUpdate(doc);
+})();
+
+/** Three updates of one client (7) typing in that paragraph, three characters each: clocks 0–2, 3–5, 6–8. */
+function threeUpdatesOfOneClient(): Uint8Array[] {
+	const doc = docFrom();
 	doc.clientID = 7;
 	const updates: Uint8Array[] = [];
 	doc.on('update', (update: Uint8Array) => updates.push(update));
-	for (const word of ['abc', 'def', 'ghi']) doc.getText('t').insert(doc.getText('t').length, word);
+	const text = paragraph(doc, 0);
+	for (const word of ['abc', 'def', 'ghi']) text.insert(text.length, word);
 	return updates;
 }
 
+/** The empty paragraph, then `updates`. */
 function docFrom(...updates: Uint8Array[]): Y.Doc {
 	const doc = new Y.Doc();
-	for (const update of updates) Y.applyUpdate(doc, update);
+	for (const update of [EMPTY_PARAGRAPH, ...updates]) Y.applyUpdate(doc, update);
 	return doc;
 }
 
 describe('telling a reader’s sync reply from an edit: where both rules agree', () => {
 	const server = new Y.Doc();
-	server.getText('t').insert(0, 'Compte-rendu du 12 mars');
-	server.getText('t').delete(0, 6); // the server holds a deletion too
+	paragraph(server, 0).insert(0, 'Compte-rendu du 12 mars');
+	paragraph(server, 0).delete(0, 6); // the server holds a deletion too
 	const reader = copyOf(server);
 
 	it('an identical update, and an empty one, bring nothing', () => {
@@ -94,12 +105,12 @@ describe('telling a reader’s sync reply from an edit: where both rules agree',
 
 	it('a new insertion and a new deletion are edits', () => {
 		const inserting = copyOf(server);
-		inserting.getText('t').insert(0, 'X');
+		paragraph(inserting, 0).insert(0, 'X');
 		expect(verdicts(server, Y.encodeStateAsUpdate(inserting, Y.encodeStateVector(server)))).toEqual(
 			SOMETHING_NEW
 		);
 		const deleting = copyOf(server);
-		deleting.getText('t').delete(3, 4);
+		paragraph(deleting, 0).delete(3, 4);
 		expect(verdicts(server, Y.encodeStateAsUpdate(deleting, Y.encodeStateVector(server)))).toEqual(
 			SOMETHING_NEW
 		);
@@ -107,9 +118,9 @@ describe('telling a reader’s sync reply from an edit: where both rules agree',
 
 	it('deleting items the server does not know is an edit, whether their client is known or not', () => {
 		const elsewhere = new Y.Doc();
-		elsewhere.getText('t').insert(0, 'ailleurs');
+		paragraph(elsewhere, 0).insert(0, 'ailleurs');
 		const deletion = Y.encodeStateAsUpdate(elsewhere);
-		elsewhere.getText('t').delete(0, 3);
+		paragraph(elsewhere, 0).delete(0, 3);
 		const onlyTheDeletion = Y.diffUpdate(
 			Y.encodeStateAsUpdate(elsewhere),
 			Y.encodeStateVectorFromUpdate(deletion)
@@ -118,9 +129,11 @@ describe('telling a reader’s sync reply from an edit: where both rules agree',
 		expect(verdicts(server, onlyTheDeletion)).toEqual(SOMETHING_NEW);
 
 		const beyondKnown = copyOf(server);
-		beyondKnown.getText('t').insert(beyondKnown.getText('t').length, ' (suite)');
+		const added = paragraph(beyondKnown, 0);
+		added.insert(added.length, ' (suite)');
 		const later = copyOf(beyondKnown);
-		later.getText('t').delete(later.getText('t').length - 3, 3);
+		const shortened = paragraph(later, 0);
+		shortened.delete(shortened.length - 3, 3);
 		const deletesUnseen = Y.encodeStateAsUpdate(later, Y.encodeStateVector(beyondKnown));
 		expect(structsOf(deletesUnseen)).toEqual([]);
 		expect(verdicts(server, deletesUnseen)).toEqual(SOMETHING_NEW);
@@ -139,9 +152,10 @@ describe('telling a reader’s sync reply from an edit: where both rules agree',
 		const [first, second, third] = threeUpdatesOfOneClient();
 		const pendingReader = docFrom(first, third); // 6–8 waits for 3–5
 		expect(pendingReader.store.pendingStructs).not.toBeNull();
-		const toEmptyServer = Y.encodeStateAsUpdate(pendingReader, Y.encodeStateVector(new Y.Doc()));
+		// To a server holding the empty paragraph only.
+		const toEmptyServer = Y.encodeStateAsUpdate(pendingReader, Y.encodeStateVector(docFrom()));
 		expect(structsOf(toEmptyServer)).toEqual(['Item 7:0+3', 'Skip 7:3+3', 'Item 7:6+3']);
-		expect(verdicts(new Y.Doc(), toEmptyServer)).toEqual(SOMETHING_NEW);
+		expect(verdicts(docFrom(), toEmptyServer)).toEqual(SOMETHING_NEW);
 
 		const complete = docFrom(first, second, third);
 		const toCompleteServer = Y.encodeStateAsUpdate(pendingReader, Y.encodeStateVector(complete));

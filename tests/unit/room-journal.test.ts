@@ -11,6 +11,7 @@ import {
 	type PendingUpdate
 } from '../../server/collab/room-journal';
 import type { JournalSource } from '../../server/collab/journal-writer';
+import { paragraph } from '../helpers/content';
 
 function connectionOf(userId: string): Connection {
 	const user = {
@@ -54,7 +55,14 @@ function setUp() {
 	journal.resume({ lastSeq: 4, updatesSinceSnapshot: 0 });
 	doc.on('update', journal.record);
 	const type = (text: string, by: Connection | null) =>
-		Y.transact(doc, () => doc.getText('t').insert(doc.getText('t').length, text), by);
+		Y.transact(
+			doc,
+			() => {
+				const body = paragraph(doc, 0);
+				body.insert(body.length, text);
+			},
+			by
+		);
 	return { journal, doc, events, broadcast, requests, type };
 }
 
