@@ -13,7 +13,7 @@ import {
 	seedDemoTerritory
 } from '../src/lib/server/territory/seed';
 import { bridge, type Launch, type Services } from './bridge';
-import { CollabServer, collabOptionsFromConfig } from './collab';
+import { CollabServer, collabOptionsFromConfig, refuseUpgrade } from './collab';
 
 /** Without a launch request (Vitest, tools), nothing is served and the demo is not asked for. */
 const NO_LAUNCH: Launch = { command: 'serve', demoRequested: false, httpServer: null };
@@ -53,7 +53,7 @@ async function start(launch: Launch): Promise<Services> {
 	httpServer.on('upgrade', (req, socket, head) => {
 		if (CollabServer.handles(req)) void collab.handleUpgrade(req, socket, head);
 		// Vite's hot-reload socket in development has its own listener; otherwise nobody claims it.
-		else if (httpServer.listenerCount('upgrade') === 1) socket.destroy();
+		else if (httpServer.listenerCount('upgrade') === 1) refuseUpgrade(socket, 404, 'Not Found');
 	});
 	let stopping: Promise<void> | null = null;
 	return {

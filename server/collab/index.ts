@@ -303,7 +303,8 @@ function closePaused(ws: WebSocket, code: number, reason: string): void {
 	ws.close(code, reason);
 }
 
-function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+/** An HTTP answer to an upgrade we do not accept, with the security headers, then the socket closed. */
+export function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
 	if (socket.writable) {
 		const body = `${status} ${reason}`;
 		socket.write(

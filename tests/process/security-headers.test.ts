@@ -181,6 +181,10 @@ describe('everything else', () => {
 		const https = await request(`/collab/${documentId}`, { port: httpsPort, headers: upgrade });
 		expect(https.status).toBe(401);
 		expect(https.headers['strict-transport-security']).toBe('max-age=31536000');
+		// An upgrade to any other path is nobody's: a 404 with the headers, not a cut socket.
+		const elsewhere = await request('/autre-chose', { headers: upgrade });
+		expect(elsewhere.status).toBe(404);
+		expectSecurityHeaders(elsewhere.headers, 'upgrade elsewhere 404');
 	});
 
 	it('JSON answers, redirects and 404s too', async () => {
