@@ -15,6 +15,8 @@ export class Connection {
 	readonly identity: PresenceIdentity;
 	/** Yjs client ids whose presence this connection speaks for. */
 	readonly clientIds = new Set<number>();
+	/** Yjs client ids this connection brought new document structs of. */
+	readonly authorIds = new Set<number>();
 	/** Answered the last ping (dead peers are terminated at the next one). */
 	alive = true;
 

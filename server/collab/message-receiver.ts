@@ -7,7 +7,7 @@ import * as decoding from 'lib0/decoding';
 import { CloseCode, MessageType } from '../../src/lib/collab/protocol';
 import { encodeMessage, type Connection } from './connection';
 import type { Room } from './room';
-import { checkUpdate } from '../../src/lib/server/documents/update-check';
+import { judgeUpdate } from '../../src/lib/server/documents/update-check';
 
 export class MessageReceiver {
 	constructor(
@@ -50,7 +50,11 @@ export class MessageReceiver {
 	private receiveSync(connection: Connection, decoder: decoding.Decoder): void {
 		const syncType = decoding.readVarUint(decoder);
 		if (syncType === syncProtocol.messageYjsSyncStep1) {
-			this.room.answerSyncStep1(connection, decoding.readVarUint8Array(decoder));
+			const stateVector = decoding.readVarUint8Array(decoder);
+			// Decoded now: a bad one is this frame's fault (4400), not the stored document's, and
+			// must not throw later in a deferred reply that other clients' replies wait with.
+			Y.decodeStateVector(stateVector);
+			this.room.answerSyncStep1(connection, stateVector);
 			return;
 		}
 		if (!this.room.integrate()) return; // its storage is unreadable: the room is gone
@@ -69,7 +73,9 @@ export class MessageReceiver {
 		}
 		// Within the editor's schema and complete, or not applied at all (update-check.ts). The
 		// client is told as a reader would be: it keeps its refused text aside and resyncs.
-		const refusal = checkUpdate(this.room.doc, update);
+		const { refusal, authors } = judgeUpdate(this.room.doc, update, (client) =>
+			this.room.claimedByAnother(client, connection)
+		);
 		if (refusal) {
 			this.log(
 				`collab: update refused on ${this.room.documentId} from ${connection.context.user.id}: ${refusal}`
@@ -82,6 +88,7 @@ export class MessageReceiver {
 			return;
 		}
 		Y.applyUpdate(this.room.doc, update, connection);
+		for (const client of authors) connection.authorIds.add(client);
 	}
 }
 

@@ -180,6 +180,22 @@ export class Room {
 		return connection;
 	}
 
+	/**
+	 * Whether someone else in the room speaks for Yjs client id `client` (its presence, or
+	 * document structs it brought). The same person's other connection does not count: after a
+	 * network drop the new socket may arrive before the old one is found dead.
+	 */
+	claimedByAnother(client: number, connection: Connection): boolean {
+		for (const other of this.connections)
+			if (
+				other !== connection &&
+				other.context.user.id !== connection.context.user.id &&
+				(other.clientIds.has(client) || other.authorIds.has(client))
+			)
+				return true;
+		return false;
+	}
+
 	private leave(connection: Connection): void {
 		if (!this.connections.delete(connection)) return;
 		this.presence.remove(connection);

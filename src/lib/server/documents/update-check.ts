@@ -319,27 +319,48 @@ class UpdateCheck {
 	}
 }
 
+export interface UpdateVerdict {
+	/** Null when the update may be applied, else why not (for the log; never shown to users). */
+	refusal: string | null;
+	/** Client ids the update brings new structs of (the sender speaks for them from now on). */
+	authors: number[];
+}
+
 /**
- * Null when `update` may be applied to `doc`, else why it is refused (for the log; never
- * shown to users). Throws when the update cannot be decoded (a malformed frame).
+ * Whether `update` may be applied to `doc`. `claimedByOther(client)` says whether another
+ * participant speaks for a client id: nobody may bring new structs in another's name — not
+ * even deleted or collected ones, which would take the clocks the owner's next edits need,
+ * and Yjs would then drop those edits silently. Throws when the update cannot be decoded (a
+ * malformed frame).
  */
-export function checkUpdate(doc: Y.Doc, update: Uint8Array): string | null {
+export function judgeUpdate(
+	doc: Y.Doc,
+	update: Uint8Array,
+	claimedByOther: (client: number) => boolean = () => false
+): UpdateVerdict {
 	const { structs, ds } = Y.decodeUpdate(update);
 	const items = new UpdateItems(structs);
-	for (const struct of structs) if (struct instanceof Y.Skip) return 'clock gap (skip)';
+	const authors: number[] = [];
+	const refuse = (refusal: string) => ({ refusal, authors: [] });
+	for (const struct of structs) if (struct instanceof Y.Skip) return refuse('clock gap (skip)');
 
 	// Complete: each client's run starts at or before what the document has, without gaps.
 	for (const [client, list] of items.clients()) {
-		let expected = Y.getState(doc.store, client);
+		const known = Y.getState(doc.store, client);
+		let expected = known;
 		for (const struct of list) {
-			if (struct.id.clock > expected) return 'clock gap';
+			if (struct.id.clock > expected) return refuse('clock gap');
 			expected = Math.max(expected, struct.id.clock + struct.length);
+		}
+		if (expected > known) {
+			if (claimedByOther(client)) return refuse(`client id ${client} of another participant`);
+			authors.push(client);
 		}
 	}
 	for (const [client, ranges] of ds.clients) {
 		const known = Math.max(Y.getState(doc.store, client), items.end(client));
 		for (const range of ranges)
-			if (range.clock + range.len > known) return 'missing dependency (deletion)';
+			if (range.clock + range.len > known) return refuse('missing dependency (deletion)');
 	}
 
 	const check = new UpdateCheck(doc, items);
@@ -349,9 +370,14 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array): string | null {
 		if (struct.id.clock + struct.length <= Y.getState(doc.store, struct.id.client)) continue;
 		for (const dependency of [struct.origin, struct.rightOrigin])
 			if (dependency && !items.find(dependency) && !storedStruct(doc, dependency))
-				return 'missing dependency (origin)';
+				return refuse('missing dependency (origin)');
 		const refusal = check.checkItem(struct);
-		if (refusal) return refusal;
+		if (refusal) return refuse(refusal);
 	}
-	return null;
+	return { refusal: null, authors };
+}
+
+/** Null when `update` may be applied to `doc`, else why not (see judgeUpdate). */
+export function checkUpdate(doc: Y.Doc, update: Uint8Array): string | null {
+	return judgeUpdate(doc, update).refusal;
 }
