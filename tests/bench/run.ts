@@ -27,6 +27,7 @@ import {
 } from './harness';
 import { PAGE_DOCUMENT_PHRASE, setupDatabase } from './setup';
 import { pageLoad, type PageLoadResult } from './page-load';
+import { fuzzDelay, updateCheckCost, type FuzzDelay, type UpdateCheckCost } from './validation';
 import { DOCUMENT_FRAGMENT } from '../../src/lib/documents/schema';
 
 type ServerName = 'ours' | 'reference';
@@ -46,7 +47,13 @@ interface Figures {
 }
 
 interface Summary {
-	ours: Figures & { coldOpenMs: number; storedEqualsTrace: boolean; page: PageLoadResult };
+	ours: Figures & {
+		coldOpenMs: number;
+		storedEqualsTrace: boolean;
+		page: PageLoadResult;
+		updateCheck: UpdateCheckCost;
+		fuzz: FuzzDelay;
+	};
 	reference: Figures;
 }
 
@@ -60,7 +67,7 @@ function median(values: number[]): number {
 async function main(): Promise<void> {
 	process.chdir(ROOT);
 	ensureBuild();
-	const documentsNeeded = P.rounds + P.fanDocs * P.rounds + 20 + 1;
+	const documentsNeeded = P.rounds + P.fanDocs * P.rounds + 20 + 1 + 1;
 	const setup = await setupDatabase(documentsNeeded, 8);
 	const { dir, databaseFile } = setup;
 	const docs = [...setup.documentIds];
@@ -142,6 +149,12 @@ async function main(): Promise<void> {
 		PAGE_DOCUMENT_PHRASE,
 		P.pageSamples
 	);
+	// 7. Issue 10's checks: the schema check per update (in this process), and the server's
+	// responsiveness while it is fed malformed frames, ours only (the reference checks nothing).
+	log('update check cost…');
+	const updateCheck = updateCheckCost(trace, count);
+	log('malformed frames while a probe times the server…');
+	const fuzz = await fuzzDelay(ours, take(1)[0], tokens[1], QUICK ? 20 : 100);
 	await stop(ours);
 	await stop(reference);
 	fs.rmSync(dir, { recursive: true, force: true });
@@ -163,7 +176,14 @@ async function main(): Promise<void> {
 		};
 	};
 	const summary: Summary = {
-		ours: { ...figures('ours'), coldOpenMs: median(cold), storedEqualsTrace: storedMatches, page },
+		ours: {
+			...figures('ours'),
+			coldOpenMs: median(cold),
+			storedEqualsTrace: storedMatches,
+			page,
+			updateCheck,
+			fuzz
+		},
 		reference: figures('reference')
 	};
 	printTable(summary);
@@ -232,6 +252,38 @@ function printTable(s: Summary): void {
 	lines.push([
 		'Editor code in the dashboard, compressed (KB)',
 		fmt(page.dashboardEditorScriptKB, 1),
+		'n/a',
+		''
+	]);
+	const check = s.ours.updateCheck;
+	lines.push([
+		`Schema check per keystroke update, p50 / p99 (µs; apply p50 ${fmt(check.applyP50Us, 1)})`,
+		`${fmt(check.checkP50Us, 1)} / ${fmt(check.checkP99Us, 1)}`,
+		'n/a (no check)',
+		''
+	]);
+	lines.push([
+		'Schema check time over Yjs apply time, keystrokes',
+		`${fmt(check.checkOverApply * 100, 0)} %`,
+		'n/a',
+		''
+	]);
+	lines.push([
+		`Whole trace as one update: check / apply (ms)`,
+		`${fmt(check.wholeCheckMs, 1)} / ${fmt(check.wholeApplyMs, 1)}`,
+		'n/a',
+		''
+	]);
+	const fuzz = s.ours.fuzz;
+	lines.push([
+		`Presence round trip idle, p99 / max (ms)`,
+		`${fmt(fuzz.idleP99Ms, 1)} / ${fmt(fuzz.idleMaxMs, 1)}`,
+		'n/a',
+		''
+	]);
+	lines.push([
+		`… under ${fuzz.frames} malformed frames on ${fuzz.sockets} sockets, p99 / max (ms)`,
+		`${fmt(fuzz.fuzzP99Ms, 1)} / ${fmt(fuzz.fuzzMaxMs, 1)}`,
 		'n/a',
 		''
 	]);
