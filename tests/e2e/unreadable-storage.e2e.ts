@@ -63,9 +63,14 @@ test('an unreadable document is said so, repaired by the administrator, and open
 		const julien = await signedInPage(browser, USERS.julien.email);
 		await julien.goto(`/documents/${documentId}`);
 		await expect(julien.getByRole('heading', { level: 1, name: title })).toBeVisible();
-		await expect(
-			julien.getByText('Ce document ne peut pas être lu ; l’administrateur est prévenu.')
-		).toBeVisible();
+		const unreadable = julien.getByText(
+			'Ce document ne peut pas être lu ; l’administrateur est prévenu.'
+		);
+		await expect(unreadable).toBeVisible();
+		// And it stays: the editor's own disconnect once made it ask again and wipe the message.
+		await julien.waitForLoadState('networkidle');
+		await expect(unreadable).toBeVisible();
+		await expect(julien.getByTestId('connection-status')).toHaveText('Déconnecté');
 
 		const marc = await signedInPage(browser, ADMIN);
 		const link = marc.getByRole('link', { name: /Documents illisibles/ });

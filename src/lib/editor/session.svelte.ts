@@ -289,7 +289,9 @@ export class EditorSession {
 			}
 		});
 		provider.on('connection-close', (event: CloseEvent | null) => {
-			if (current()) void this.#explainClose(event?.code ?? 1006);
+			// Once stopped, the close our own disconnect() causes (no event) must not explain
+			// anything again: its answer would wipe the message that made us stop.
+			if (current() && this.connection !== 'stopped') void this.#explainClose(event?.code ?? 1006);
 		});
 
 		const refreshPeople = () => {
@@ -487,6 +489,7 @@ export class EditorSession {
 				reason = null; // network down: keep retrying quietly
 			}
 		}
+		if (this.connection === 'stopped') return; // stopped meanwhile: its message stays
 		this.problem = reason;
 		if (reason && isFinalProblem(reason)) this.#stop(reason);
 	}
