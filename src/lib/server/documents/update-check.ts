@@ -28,6 +28,9 @@ type Parent =
 	| { kind: 'dropped' } // next to collected content: Yjs turns the item into a GC struct
 	| { kind: 'refused'; reason: string };
 
+/** Where an item goes: its parent, and the attribute (map key) it is written under, if any. */
+type Placement = { parent: Parent; sub: string | null };
+
 type Rules = {
 	schema: Schema;
 	/** For each node type, the node types its content rule accepts anywhere (`text` included). */
@@ -119,8 +122,11 @@ function checkMarkValue(mark: MarkType, value: unknown): string | null {
 /** The update's items, per client, in clock order, to find the one holding an ID. */
 class UpdateItems {
 	private readonly byClient = new Map<number, (Y.Item | Y.GC)[]>();
+	/** How many structs the update holds. */
+	readonly size: number;
 
 	constructor(structs: (Y.Item | Y.GC | Y.Skip)[]) {
+		this.size = structs.length;
 		for (const struct of structs) {
 			if (struct instanceof Y.Skip) continue;
 			let list = this.byClient.get(struct.id.client);
@@ -168,62 +174,72 @@ function storedStruct(doc: Y.Doc, id: Y.ID): Y.Item | Y.GC | null {
 
 class UpdateCheck {
 	private readonly rules = schemaRules();
-	private readonly parents = new Map<Y.Item, Parent>();
+	private readonly placements = new Map<Y.Item, Placement>();
 
 	constructor(
 		private readonly doc: Y.Doc,
 		private readonly items: UpdateItems
 	) {}
 
-	/** Where the update's item `item` goes. */
-	parentOf(item: Y.Item, depth = 0): Parent {
-		const known = this.parents.get(item);
-		if (known) return known;
-		let parent: Parent;
-		if (depth > 10_000) parent = { kind: 'refused', reason: 'origin chain too long' };
-		else if (typeof item.parent === 'string')
-			parent =
-				item.parent === DOCUMENT_FRAGMENT
-					? { kind: 'root' }
-					: { kind: 'refused', reason: `root type ${item.parent}` };
-		else if (item.parent instanceof Y.ID) parent = this.typeAt(item.parent);
-		else {
-			// No parent written: the item goes where its origin (or right origin) is.
-			const neighbour = item.origin ?? item.rightOrigin;
-			parent = neighbour
-				? this.parentOfNeighbour(neighbour, depth)
-				: { kind: 'refused', reason: 'item without parent' };
-		}
-		this.parents.set(item, parent);
-		return parent;
-	}
-
-	/** The sub-key (attribute or map key) `item` is written under, inherited like its parent. */
-	parentSubOf(item: Y.Item): string | null {
-		if (item.parent !== null) return item.parentSub;
-		for (let current: Y.Item | null = item, i = 0; current && i < 10_000; i++) {
-			if (current.parent !== null) return current.parentSub;
+	/**
+	 * Where the update's item `item` goes: its parent, and the attribute it is written under.
+	 * An item without parent information goes where its origin (or right origin) is: the chain
+	 * of origins is followed iteratively (a pasted text is thousands of items long) and every
+	 * item met is remembered, so each item is resolved once.
+	 */
+	placementOf(item: Y.Item): Placement {
+		const chain: Y.Item[] = [];
+		let current = item;
+		let placement: Placement | undefined;
+		while (!placement) {
+			placement = this.placements.get(current);
+			if (placement) break;
+			chain.push(current);
+			if (current.parent !== null) {
+				placement = { parent: this.ownParent(current), sub: current.parentSub };
+				break;
+			}
 			const neighbour = current.origin ?? current.rightOrigin;
-			if (!neighbour) return null;
-			const found = this.items.find(neighbour);
-			if (found instanceof Y.Item) {
-				current = found;
+			if (!neighbour) {
+				placement = { parent: { kind: 'refused', reason: 'item without parent' }, sub: null };
+				break;
+			}
+			const inUpdate = this.items.find(neighbour);
+			if (inUpdate instanceof Y.Item) {
+				if (chain.length > this.items.size) {
+					placement = { parent: { kind: 'refused', reason: 'origin cycle' }, sub: null };
+					break;
+				}
+				current = inUpdate;
 				continue;
 			}
-			const stored = storedStruct(this.doc, neighbour);
-			return stored instanceof Y.Item ? stored.parentSub : null;
+			placement = inUpdate
+				? { parent: { kind: 'dropped' }, sub: null } // next to a collected struct
+				: this.storedNeighbourPlacement(neighbour);
 		}
-		return null;
+		for (const met of chain) this.placements.set(met, placement);
+		return placement;
 	}
 
-	private parentOfNeighbour(id: Y.ID, depth: number): Parent {
-		const inUpdate = this.items.find(id);
-		if (inUpdate instanceof Y.Item) return this.parentOf(inUpdate, depth + 1);
-		if (inUpdate) return { kind: 'dropped' };
+	/** The parent an item names itself: a root type by name, or a nested type by its item's ID. */
+	private ownParent(item: Y.Item): Parent {
+		if (typeof item.parent === 'string')
+			return item.parent === DOCUMENT_FRAGMENT
+				? { kind: 'root' }
+				: { kind: 'refused', reason: `root type ${item.parent}` };
+		if (item.parent instanceof Y.ID) return this.typeAt(item.parent);
+		return { kind: 'refused', reason: 'parent refused' };
+	}
+
+	private storedNeighbourPlacement(id: Y.ID): Placement {
 		const stored = storedStruct(this.doc, id);
-		if (!stored) return { kind: 'refused', reason: 'missing dependency (origin)' };
-		if (!(stored instanceof Y.Item)) return { kind: 'dropped' };
-		return this.describeType(stored.parent as Y.AbstractType<unknown>);
+		if (!stored)
+			return { parent: { kind: 'refused', reason: 'missing dependency (origin)' }, sub: null };
+		if (!(stored instanceof Y.Item)) return { parent: { kind: 'dropped' }, sub: null };
+		return {
+			parent: this.describeType(stored.parent as Y.AbstractType<unknown>),
+			sub: stored.parentSub
+		};
 	}
 
 	/** The type created by the item at `id` (a nested type's parent is named by its item's ID). */
@@ -234,7 +250,7 @@ class UpdateCheck {
 				return { kind: 'refused', reason: 'parent is not a type' };
 			const type = inUpdate.content.type;
 			if (type instanceof Y.XmlText) {
-				const around = this.parentOf(inUpdate);
+				const around = this.placementOf(inUpdate).parent;
 				return { kind: 'text', block: around.kind === 'element' ? around.node : null };
 			}
 			if (type instanceof Y.XmlElement) return { kind: 'element', node: type.nodeName };
@@ -266,12 +282,11 @@ class UpdateCheck {
 
 	/** Null when `item` may go into `parent`, else why not. */
 	checkItem(item: Y.Item): string | null {
-		const parent = this.parentOf(item);
+		const { parent, sub } = this.placementOf(item);
 		if (parent.kind === 'refused') return parent.reason;
 		if (parent.kind === 'dropped') return null;
 		const content = item.content;
 		if (content instanceof Y.ContentDeleted) return null; // arrives deleted: adds nothing
-		const sub = this.parentSubOf(item);
 		const { schema, children } = this.rules;
 		switch (parent.kind) {
 			case 'root':
