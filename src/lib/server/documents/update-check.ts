@@ -23,7 +23,7 @@ import { DOCUMENT_FRAGMENT, documentSchema, isAllowedLink } from '../../document
 /** Where a new item goes: what the server knows of its parent. */
 type Parent =
 	| { kind: 'root' } // the `default` fragment: the document node
-	| { kind: 'element'; node: string } // a Y.XmlElement, named after its node type
+	| { kind: 'element'; node: string; born?: Y.Item } // a Y.XmlElement (born: made by the update)
 	| { kind: 'text'; block: string | null } // a Y.XmlText, inside the element `block`
 	| { kind: 'dropped' } // next to collected content: Yjs turns the item into a GC struct
 	| { kind: 'refused'; reason: string };
@@ -175,11 +175,24 @@ function storedStruct(doc: Y.Doc, id: Y.ID): Y.Item | Y.GC | null {
 class UpdateCheck {
 	private readonly rules = schemaRules();
 	private readonly placements = new Map<Y.Item, Placement>();
+	/** The children given to each element the update makes (to check its content rule). */
+	private readonly childrenOf = new Map<Y.Item, Y.Item[]>();
 
 	constructor(
 		private readonly doc: Y.Doc,
 		private readonly items: UpdateItems
 	) {}
+
+	/**
+	 * The struct holding `id`: the stored document's when it has that clock — Yjs ignores an
+	 * update's copy of a struct it already has, so a copy (a GC struct, another item) must not
+	 * decide anything — else the update's own.
+	 */
+	private structAt(id: Y.ID): { struct: Y.Item | Y.GC | null; stored: boolean } {
+		if (id.clock < Y.getState(this.doc.store, id.client))
+			return { struct: storedStruct(this.doc, id), stored: true };
+		return { struct: this.items.find(id), stored: false };
+	}
 
 	/**
 	 * Where the update's item `item` goes: its parent, and the attribute it is written under.
@@ -204,18 +217,22 @@ class UpdateCheck {
 				placement = { parent: { kind: 'refused', reason: 'item without parent' }, sub: null };
 				break;
 			}
-			const inUpdate = this.items.find(neighbour);
-			if (inUpdate instanceof Y.Item) {
+			const { struct, stored } = this.structAt(neighbour);
+			if (stored) {
+				placement = this.storedNeighbourPlacement(neighbour);
+				break;
+			}
+			if (struct instanceof Y.Item) {
 				if (chain.length > this.items.size) {
 					placement = { parent: { kind: 'refused', reason: 'origin cycle' }, sub: null };
 					break;
 				}
-				current = inUpdate;
+				current = struct;
 				continue;
 			}
-			placement = inUpdate
+			placement = struct
 				? { parent: { kind: 'dropped' }, sub: null } // next to a collected struct
-				: this.storedNeighbourPlacement(neighbour);
+				: { parent: { kind: 'refused', reason: 'missing dependency (origin)' }, sub: null };
 		}
 		for (const met of chain) this.placements.set(met, placement);
 		return placement;
@@ -244,8 +261,8 @@ class UpdateCheck {
 
 	/** The type created by the item at `id` (a nested type's parent is named by its item's ID). */
 	private typeAt(id: Y.ID): Parent {
-		const inUpdate = this.items.find(id);
-		if (inUpdate instanceof Y.Item) {
+		const { struct: inUpdate, stored: known } = this.structAt(id);
+		if (!known && inUpdate instanceof Y.Item) {
 			if (!(inUpdate.content instanceof Y.ContentType))
 				return { kind: 'refused', reason: 'parent is not a type' };
 			const type = inUpdate.content.type;
@@ -253,11 +270,12 @@ class UpdateCheck {
 				const around = this.placementOf(inUpdate).parent;
 				return { kind: 'text', block: around.kind === 'element' ? around.node : null };
 			}
-			if (type instanceof Y.XmlElement) return { kind: 'element', node: type.nodeName };
+			if (type instanceof Y.XmlElement)
+				return { kind: 'element', node: type.nodeName, born: inUpdate };
 			return { kind: 'refused', reason: 'parent type refused' };
 		}
-		if (inUpdate) return { kind: 'dropped' };
-		const stored = storedStruct(this.doc, id);
+		if (!known && inUpdate) return { kind: 'dropped' };
+		const stored = known ? inUpdate : null;
 		if (!stored) return { kind: 'refused', reason: 'missing dependency (parent)' };
 		if (!(stored instanceof Y.Item)) return { kind: 'dropped' };
 		if (!(stored.content instanceof Y.ContentType))
@@ -300,6 +318,11 @@ class UpdateCheck {
 						return `attribute ${sub}: not a single value`;
 					return valid(content.arr[0]) ? null : `attribute ${sub}: value refused`;
 				}
+				if (parent.born) {
+					const siblings = this.childrenOf.get(parent.born) ?? [];
+					siblings.push(item);
+					this.childrenOf.set(parent.born, siblings);
+				}
 				return this.checkChild(content, parent.node);
 			}
 			case 'text': {
@@ -315,6 +338,43 @@ class UpdateCheck {
 				return checkMarkValue(mark, content.value);
 			}
 		}
+	}
+
+	/**
+	 * Each element the update makes comes with the content its rule requires (the binding
+	 * makes a node and its children in one transaction): a table with rows, a list with items,
+	 * a list item starting with a paragraph. Clients' bindings delete an element they cannot
+	 * build; concurrent edits may still leave odd shapes, which ProseMirror tolerates.
+	 */
+	checkNewElements(newItems: Y.Item[]): string | null {
+		const { schema } = this.rules;
+		for (const item of newItems) {
+			if (!(item.content instanceof Y.ContentType)) continue;
+			const element = item.content.type;
+			if (!(element instanceof Y.XmlElement)) continue;
+			const type = schema.nodes[element.nodeName];
+			if (!type) continue; // refused already
+			const children = this.childrenOf.get(item) ?? [];
+			if (children.length === 0) {
+				if (!type.contentMatch.validEnd) return `${type.name} without content`;
+				continue;
+			}
+			const first = children.find((child) => child.origin === null);
+			const firstType = first?.content instanceof Y.ContentType ? first.content.type : null;
+			const firstName =
+				firstType instanceof Y.XmlText
+					? 'text'
+					: firstType instanceof Y.XmlElement
+						? firstType.nodeName
+						: null;
+			if (
+				firstName &&
+				schema.nodes[firstName] &&
+				!type.contentMatch.matchType(schema.nodes[firstName])
+			)
+				return `${type.name} cannot start with ${firstName}`;
+		}
+		return null;
 	}
 
 	/** A child of the node `parentNode`: an element of an allowed type, or text. */
@@ -333,6 +393,9 @@ class UpdateCheck {
 		return `type refused in ${parentNode}`;
 	}
 }
+
+/** Highest clock a struct may reach (2^40: a million edits a second for twelve days). */
+const MAX_CLOCK = 2 ** 40;
 
 export interface UpdateVerdict {
 	/** Null when the update may be applied, else why not (for the log; never shown to users). */
@@ -357,7 +420,12 @@ export function judgeUpdate(
 	const items = new UpdateItems(structs);
 	const authors: number[] = [];
 	const refuse = (refusal: string) => ({ refusal, authors: [] });
-	for (const struct of structs) if (struct instanceof Y.Skip) return refuse('clock gap (skip)');
+	for (const struct of structs) {
+		if (struct instanceof Y.Skip) return refuse('clock gap (skip)');
+		// Yjs computes with clocks as doubles: far beyond any real editing, they break it for
+		// every later transaction (a deleted struct of length 2^60 silently stopped the journal).
+		if (struct.id.clock + struct.length > MAX_CLOCK) return refuse('clock out of range');
+	}
 
 	// Complete: each client's run starts at or before what the document has, without gaps.
 	for (const [client, list] of items.clients()) {
@@ -379,16 +447,31 @@ export function judgeUpdate(
 	}
 
 	const check = new UpdateCheck(doc, items);
+	const newItems: Y.Item[] = [];
 	for (const struct of structs) {
 		if (!(struct instanceof Y.Item)) continue;
-		// Already in the document entirely: nothing new to check.
-		if (struct.id.clock + struct.length <= Y.getState(doc.store, struct.id.client)) continue;
-		for (const dependency of [struct.origin, struct.rightOrigin])
-			if (dependency && !items.find(dependency) && !storedStruct(doc, dependency))
+		const known = Y.getState(doc.store, struct.id.client);
+		// Already in the document entirely: nothing new to check (Yjs ignores it).
+		if (struct.id.clock + struct.length <= known) continue;
+		// Partly known: Yjs would graft its tail after the stored struct, whatever parent the
+		// copy names. Encoders start at the receiver's state; nothing legitimate overlaps.
+		if (struct.id.clock < known) return refuse('overlaps stored structs');
+		const parentId = struct.parent instanceof Y.ID ? struct.parent : null;
+		for (const dependency of [struct.origin, struct.rightOrigin, parentId]) {
+			if (!dependency) continue;
+			// A struct names only structs that existed when it was made: of its own client,
+			// earlier clocks (a forward reference made Yjs throw halfway through applying).
+			if (dependency.client === struct.id.client && dependency.clock >= struct.id.clock)
+				return refuse('forward reference');
+			if (!items.find(dependency) && !storedStruct(doc, dependency))
 				return refuse('missing dependency (origin)');
+		}
 		const refusal = check.checkItem(struct);
 		if (refusal) return refuse(refusal);
+		newItems.push(struct);
 	}
+	const shape = check.checkNewElements(newItems);
+	if (shape) return refuse(shape);
 	return { refusal: null, authors };
 }
 
