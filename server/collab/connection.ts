@@ -64,15 +64,6 @@ export function encodeUpdateMessage(update: Uint8Array): Uint8Array {
 	return encoding.toUint8Array(encoder);
 }
 
-/** Sync step 2 carrying an update already encoded (the reply computed from stored bytes). */
-export function encodeSyncStep2(update: Uint8Array): Uint8Array {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, MessageType.sync);
-	encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
-	encoding.writeVarUint8Array(encoder, update);
-	return encoding.toUint8Array(encoder);
-}
-
 export function encodeAwarenessMessage(
 	awareness: awarenessProtocol.Awareness,
 	clients: number[]

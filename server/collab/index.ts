@@ -14,7 +14,7 @@ import {
 import { Room, type RoomHost, type RoomOptions } from './room';
 import { UnreadableStorageError } from '../../src/lib/server/documents/journal';
 import { recordDamage } from '../../src/lib/server/documents/storage-damage';
-import { storedSessionEnd } from '../../src/lib/server/auth/session';
+import { storedSessionEnd, storedSessionEnds } from '../../src/lib/server/auth/session';
 import type { Connection } from './connection';
 import { releaseMemory } from './release-memory';
 import { JournalWriter } from './journal-writer';
@@ -241,8 +241,15 @@ export class CollabServer implements CollabHub {
 		return count;
 	}
 
+	private nextSessionRecheckAt = 0;
+	private recheckingSessions = false;
+
 	private pingDue(): void {
 		const now = Date.now();
+		if (now >= this.nextSessionRecheckAt && !this.recheckingSessions) {
+			this.nextSessionRecheckAt = now + this.options.sessionRecheckMs;
+			this.recheckSessions();
+		}
 		for (const room of this.rooms.values()) {
 			for (const connection of room.connections) {
 				if (now >= connection.context.sessionEndsAt) this.checkSession(room, connection);
@@ -256,6 +263,31 @@ export class CollabServer implements CollabHub {
 				connection.ws.ping();
 			}
 		}
+	}
+
+	/** Reads every open socket's session again (one query per 500 sessions), see sessionRecheckMs. */
+	private recheckSessions(): void {
+		const ids = new Set<string>();
+		for (const room of this.rooms.values())
+			for (const connection of room.connections) ids.add(connection.context.sessionId);
+		if (ids.size === 0) return;
+		this.recheckingSessions = true;
+		storedSessionEnds(this.db, [...ids])
+			.then((ends) => {
+				const now = Date.now();
+				for (const room of [...this.rooms.values()])
+					room.closeWhere(
+						(c) => {
+							const end = ends.get(c.context.sessionId);
+							if (end !== undefined) c.context.sessionEndsAt = end;
+							return end === undefined || end <= now;
+						},
+						CloseCode.sessionEnded,
+						'session ended'
+					);
+			})
+			.catch((error: Error) => this.log(`collab: session recheck failed: ${error.message}`))
+			.finally(() => (this.recheckingSessions = false));
 	}
 
 	private readonly sessionChecks = new WeakSet<Connection>();

@@ -57,7 +57,6 @@ export class MessageReceiver {
 			this.room.answerSyncStep1(connection, stateVector);
 			return;
 		}
-		if (!this.room.integrate()) return; // its storage is unreadable: the room is gone
 		if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate)
 			throw new Error(`unknown sync message ${syncType}`);
 		const update = decoding.readVarUint8Array(decoder);
@@ -87,7 +86,12 @@ export class MessageReceiver {
 			);
 			return;
 		}
-		Y.applyUpdate(this.room.doc, update, connection);
+		try {
+			Y.applyUpdate(this.room.doc, update, connection);
+		} catch (error) {
+			this.room.resetAfterFailedApply(connection, error as Error);
+			return;
+		}
 		for (const client of authors) connection.authorIds.add(client);
 	}
 }

@@ -28,7 +28,7 @@ export interface PendingUpdate {
 /** What the journal needs from its room. */
 export type JournalRoom = Pick<
 	Room,
-	'documentId' | 'doc' | 'integrate' | 'afterStored' | 'closeWhere' | 'destroy'
+	'documentId' | 'doc' | 'destroyed' | 'afterStored' | 'closeWhere' | 'destroy'
 >;
 
 export class RoomJournal implements JournalSource {
@@ -133,6 +133,11 @@ export class RoomJournal implements JournalSource {
 		this.room.destroy();
 	}
 
+	/** Forgets the updates not yet handed to the writer (the room is being reset). */
+	discardPending(): void {
+		this.pending = [];
+	}
+
 	/** Resolves once every update applied so far is stored (or the journal has failed). */
 	flush(): Promise<void> {
 		return new Promise((resolve) => this.whenFlushed(resolve));
@@ -143,7 +148,7 @@ export class RoomJournal implements JournalSource {
 		else this.afterFlush.push(callback);
 	}
 
-	/** Right after the stored state is integrated: a long journal is compacted at once. */
+	/** Right after the stored state is loaded: a long journal is compacted at once. */
 	compactIfLong(): void {
 		if (this.updatesSinceSnapshot >= this.options.compactEvery) void this.compact().catch(() => {});
 	}
@@ -153,7 +158,7 @@ export class RoomJournal implements JournalSource {
 		while (this.compacting) await this.compacting;
 		if (this.updatesSinceSnapshot === 0 || this.hasFailed) return;
 		this.compacting = (async () => {
-			if (!this.room.integrate()) return;
+			if (this.room.destroyed) return;
 			// Encoded synchronously: the state covers at least every stored row up to `uptoSeq`
 			// (and maybe updates still in flight: replaying those rows later changes nothing).
 			const uptoSeq = this.storedSeq;

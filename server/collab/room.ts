@@ -18,7 +18,7 @@ import type { CollabSettings } from '../../src/lib/server/config';
 import type { Db } from '../../src/lib/server/db';
 import { loadStoredState, UnreadableStorageError } from '../../src/lib/server/documents/journal';
 import type { ConnectionContext } from './authenticate-upgrade';
-import { Connection, encodeMessage, encodeSyncStep2, encodeUpdateMessage } from './connection';
+import { Connection, encodeMessage, encodeUpdateMessage } from './connection';
 import type { JournalWriter } from './journal-writer';
 import { MessageReceiver } from './message-receiver';
 import { Presence } from './presence';
@@ -50,9 +50,6 @@ export class Room {
 	/** Set while unloading; a newcomer waits for it, then loads a fresh room. */
 	unloading: Promise<void> | null = null;
 
-	/** Stored state not yet applied to `doc`: sync replies can be computed from it directly. */
-	private storedState: Uint8Array | null = null;
-	private afterIntegrate: (() => void)[] = [];
 	private unloadTimer: NodeJS.Timeout | null = null;
 	private isDestroyed = false;
 
@@ -76,33 +73,44 @@ export class Room {
 		return this.isDestroyed;
 	}
 
+	/**
+	 * Applies the stored state before anyone is answered: bytes that decode but cannot be
+	 * applied, or a history with a gap (structs waiting for a dependency that is not stored),
+	 * fail the document here — never after a client has been handed them (it would keep them,
+	 * and hand them back after the repair). Costs the apply of the whole history at the first
+	 * open (the benchmark's cold open).
+	 */
 	private async load(): Promise<void> {
 		const stored = await loadStoredState(this.db, this.documentId);
-		// Integrating a long history into a Y.Doc takes time (≈100 ms for a 260k-edit paper);
-		// the first clients are answered from the stored bytes meanwhile (see integrate()).
-		this.storedState = stored.state;
+		try {
+			Y.applyUpdate(this.doc, stored.state);
+		} catch (error) {
+			throw new UnreadableStorageError(this.documentId, error);
+		}
+		if (this.doc.store.pendingStructs || this.doc.store.pendingDs)
+			throw new UnreadableStorageError(
+				this.documentId,
+				new Error('missing dependencies: part of the history is not stored')
+			);
+		// Registered after the initial load, so loading never writes the stored state back.
+		this.doc.on('update', this.journal.record);
 		this.journal.resume(stored);
+		this.journal.compactIfLong();
 	}
 
 	/**
-	 * Applies the stored state to the live document (once), before anything reads or changes
-	 * it. False when the room is gone: its storage could not be read, or it was destroyed.
+	 * Applying an update that passed the check threw halfway (Yjs found it inconsistent): what
+	 * it left in the live document is not stored and never broadcast — the room is dropped
+	 * without writing anything, everyone reconnects (1011) and reloads what is stored; the
+	 * sender's client re-sends its valid edits, the bad one is refused again.
 	 */
-	integrate(): boolean {
-		if (!this.storedState) return !this.isDestroyed;
-		const state = this.storedState;
-		this.storedState = null;
-		try {
-			Y.applyUpdate(this.doc, state);
-		} catch (error) {
-			this.failUnreadable(new UnreadableStorageError(this.documentId, error));
-			return false;
-		}
-		// Registered after the initial load, so loading never writes the stored state back.
-		this.doc.on('update', this.journal.record);
-		for (const callback of this.afterIntegrate.splice(0)) callback();
-		this.journal.compactIfLong();
-		return true;
+	resetAfterFailedApply(connection: Connection, error: Error): void {
+		this.log(
+			`collab: applying an update of ${connection.context.user.id} to ${this.documentId} failed, room reset: ${error.message}`
+		);
+		this.journal.discardPending();
+		this.closeWhere(() => true, CloseCode.serverError, 'reset');
+		this.destroy();
 	}
 
 	/**
@@ -120,24 +128,6 @@ export class Room {
 
 	/** A client's sync step 1 (what it has): the reply is what it lacks. */
 	answerSyncStep1(connection: Connection, stateVector: Uint8Array): void {
-		if (this.storedState) {
-			// Not integrated yet, and nothing can be pending: answer from the stored bytes.
-			const stored = this.storedState;
-			const isEmpty = stateVector.length === 1 && stateVector[0] === 0;
-			let reply: Uint8Array;
-			try {
-				reply = isEmpty ? stored : Y.diffUpdate(stored, stateVector);
-			} catch (error) {
-				// The stored bytes decoded at load, but a diff against this state vector fails.
-				this.failUnreadable(new UnreadableStorageError(this.documentId, error));
-				return;
-			}
-			connection.send(encodeSyncStep2(reply));
-			// Integrate once the reply is on its way (the first edit would also trigger it).
-			// integrate() catches its own failures: nothing thrown in a timer reaches the process.
-			setImmediate(() => !this.isDestroyed && this.integrate());
-			return;
-		}
 		// Answer only once everything already applied is stored: the reply must not hand out
 		// text a crash could still lose.
 		this.journal.whenFlushed(() =>
@@ -162,20 +152,9 @@ export class Room {
 		ws.on('pong', () => (connection.alive = true));
 		ws.on('error', () => ws.terminate());
 
-		const sendStep1 = () =>
-			connection.send(
-				encodeMessage(MessageType.sync, (e) => syncProtocol.writeSyncStep1(e, this.doc))
-			);
-		if (this.storedState) {
-			// Our own sync step 1 needs the integrated document; the client's sync does not wait
-			// for it (it is answered from the stored bytes), so it goes out after integration.
-			this.afterIntegrate.push(sendStep1);
-			// Normally the client's sync step 1 (already on its way) triggers integration right
-			// after its reply; this is the fallback for a client that stays silent.
-			setTimeout(() => !this.isDestroyed && this.integrate(), 50).unref();
-		} else {
-			sendStep1();
-		}
+		connection.send(
+			encodeMessage(MessageType.sync, (e) => syncProtocol.writeSyncStep1(e, this.doc))
+		);
 		if (this.awareness.getStates().size) connection.send(this.presence.everyone());
 		return connection;
 	}

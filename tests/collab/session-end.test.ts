@@ -20,7 +20,7 @@ beforeAll(async () => {
 	({ db } = await freshDb());
 	const territory = await buildTerritory(db);
 	user = await buildUser(db, territory, territory.epciId);
-	({ port } = await startCollabServer(db));
+	({ port } = await startCollabServer(db, { sessionRecheckMs: 500 }));
 });
 
 /** A session of `user` that reaches its absolute lifetime `msLeft` from now (no renewal helps). */
@@ -74,5 +74,22 @@ describe('a collaboration socket whose session ends', () => {
 		);
 		expect(await closed).toBeNull();
 		expect(client.provider.wsconnected).toBe(true);
+	});
+
+	it('is closed when its session is deleted or shortened other than by logout (found by the outside review)', async () => {
+		const documentId = await buildDocument(db, user);
+		const deleted = await sessionEndingIn(60 * 60_000);
+		const shortened = await sessionEndingIn(60 * 60_000);
+		const a = connectProvider(port, documentId, deleted.token);
+		const b = connectProvider(port, documentId, shortened.token);
+		await Promise.all([synced(a.provider), synced(b.provider)]);
+		const closes = [nextClose(a.provider, 5_000), nextClose(b.provider, 5_000)];
+		await db.deleteFrom('session').where('id', '=', deleted.id).execute();
+		await db
+			.updateTable('session')
+			.set({ expires_at: Date.now() - 1 })
+			.where('id', '=', shortened.id)
+			.execute();
+		expect(await Promise.all(closes)).toEqual([CloseCode.sessionEnded, CloseCode.sessionEnded]);
 	});
 });

@@ -33,7 +33,7 @@ function setUp() {
 	const room: JournalRoom = {
 		documentId: 'doc',
 		doc,
-		integrate: () => true,
+		destroyed: false,
 		afterStored: (batch) => {
 			broadcast.push([...batch]);
 			events.push(`broadcast ${batch.length}`);

@@ -43,6 +43,11 @@ export interface CollabSettings {
 	releaseMemoryDelayMs: number;
 	/** Each connection is pinged this long after its arrival, then again; no pong in between: terminated. */
 	pingIntervalMs: number;
+	/**
+	 * Every open socket's session is read again this often: a session deleted (logout
+	 * elsewhere, an administrator) or shortened closes its sockets within this delay.
+	 */
+	sessionRecheckMs: number;
 }
 
 /**
@@ -59,7 +64,8 @@ export const COLLAB_DEFAULTS: Readonly<CollabSettings> = Object.freeze({
 	// A peer that stops answering is gone within two intervals: a colleague whose laptop closed
 	// leaves the presence list within 10 s (8 s + the 1 s check), not 30 to 60. Cost at 2,000
 	// idle connections: README, Performance.
-	pingIntervalMs: 4_000
+	pingIntervalMs: 4_000,
+	sessionRecheckMs: 60_000
 });
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

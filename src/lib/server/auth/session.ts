@@ -163,14 +163,30 @@ export async function storedSessionEnd(
 	sessionId: string,
 	options: SessionOptions = SESSION_DEFAULTS
 ): Promise<number | null> {
-	const row = await db
-		.selectFrom('session')
-		.select(['created_at', 'expires_at'])
-		.where('id', '=', sessionId)
-		.executeTakeFirst();
-	if (!row) return null;
-	return sessionEnd(
-		{ createdAt: Number(row.created_at), expiresAt: Number(row.expires_at) },
-		options
-	);
+	return (await storedSessionEnds(db, [sessionId], options)).get(sessionId) ?? null;
+}
+
+/** storedSessionEnd for many sessions at once; sessions that are gone are absent. */
+export async function storedSessionEnds(
+	db: Db,
+	sessionIds: string[],
+	options: SessionOptions = SESSION_DEFAULTS
+): Promise<Map<string, number>> {
+	const ends = new Map<string, number>();
+	for (let i = 0; i < sessionIds.length; i += 500) {
+		const rows = await db
+			.selectFrom('session')
+			.select(['id', 'created_at', 'expires_at'])
+			.where('id', 'in', sessionIds.slice(i, i + 500))
+			.execute();
+		for (const row of rows)
+			ends.set(
+				row.id,
+				sessionEnd(
+					{ createdAt: Number(row.created_at), expiresAt: Number(row.expires_at) },
+					options
+				)
+			);
+	}
+	return ends;
 }

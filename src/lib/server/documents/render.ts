@@ -22,6 +22,13 @@ export async function renderStoredHtml(db: Db, documentId: string): Promise<stri
 	try {
 		const json = yXmlFragmentToProsemirrorJSON(doc.getXmlFragment(DOCUMENT_FRAGMENT)) as JsonNode;
 		return renderDocumentHtml(json);
+	} catch (error) {
+		// Stored content y-tiptap cannot serialise (written before the server checked updates):
+		// the page still opens, without its read-only copy; the live editor shows what it can.
+		console.error(
+			`render: stored document ${documentId} not rendered: ${(error as Error).message}`
+		);
+		return '';
 	} finally {
 		doc.destroy();
 	}

@@ -94,6 +94,9 @@ function tryApply(doc: Y.Doc, updates: Uint8Array[]): string | null {
 		doc.transact(() => {
 			for (const update of updates) Y.applyUpdate(doc, update);
 		});
+		// A part whose structs wait for a dependency that is not stored: a gap in the history.
+		if (doc.store.pendingStructs || doc.store.pendingDs)
+			return 'missing dependencies: part of the history is not stored';
 		return null;
 	} catch (error) {
 		return message(error);
