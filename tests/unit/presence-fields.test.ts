@@ -14,7 +14,11 @@ import {
 	presenceFields,
 	presencePosition
 } from '../../src/lib/collab/presence-fields';
-import { stampAwarenessUpdate, type PresenceIdentity } from '../../server/collab/awareness-stamp';
+import {
+	AWARENESS_LIMITS,
+	stampAwarenessUpdate,
+	type PresenceIdentity
+} from '../../server/collab/awareness-stamp';
 import { guardedAwareness, presentPeople } from '../../src/lib/editor/presence';
 
 const identity: PresenceIdentity = {
@@ -191,6 +195,63 @@ describe('the server stamp (awareness-stamp.ts)', () => {
 		expect(
 			stampAwarenessUpdate(awarenessUpdate([[201, tooLong]]), identity, () => false)
 		).toBeNull();
+	});
+
+	it('reads a frame only up to its limit of entries, and refuses clocks that are not safe', () => {
+		const many = awarenessUpdate(Array.from({ length: 1000 }, (_, i) => [300 + i, {}]));
+		const stamped = stampAwarenessUpdate(many, identity, () => false)!;
+		expect(stamped.entries.map((e) => e.clientId)).toEqual(
+			Array.from({ length: AWARENESS_LIMITS.entriesPerFrame }, (_, i) => 300 + i)
+		);
+		// A million announced, a frame's worth present: the others are never read (reading them
+		// would throw at the end of the update).
+		const present = awarenessUpdate(
+			Array.from({ length: AWARENESS_LIMITS.entriesPerFrame }, (_, i) => [300 + i, {}])
+		);
+		const announced = encoding.createEncoder();
+		encoding.writeVarUint(announced, 1_000_000);
+		encoding.writeUint8Array(announced, present.subarray(1)); // after its count (one byte)
+		expect(
+			stampAwarenessUpdate(encoding.toUint8Array(announced), identity, () => false)!.entries
+		).toHaveLength(AWARENESS_LIMITS.entriesPerFrame);
+
+		const clocks = encoding.createEncoder();
+		encoding.writeVarUint(clocks, 3);
+		for (const [clientId, clock] of [
+			[401, 2 ** 53 + 2],
+			[402, Number.MAX_SAFE_INTEGER],
+			[403, 7]
+		]) {
+			encoding.writeVarUint(clocks, clientId);
+			encoding.writeVarUint(clocks, clock);
+			encoding.writeVarString(clocks, '{}');
+		}
+		const kept = stampAwarenessUpdate(encoding.toUint8Array(clocks), identity, () => false)!;
+		expect(kept.entries.map((e) => e.clientId)).toEqual([402, 403]);
+	});
+
+	it('asks the caller about each entry with its kind, and throws on a length beyond the update', () => {
+		const asked: [number, boolean][] = [];
+		const update = awarenessUpdate([
+			[501, { typing: true }],
+			[502, null],
+			[503, { typing: false }]
+		]);
+		const stamped = stampAwarenessUpdate(update, identity, (clientId, removed) => {
+			asked.push([clientId, removed]);
+			return clientId === 503;
+		})!;
+		expect(asked).toEqual([
+			[501, false],
+			[502, true],
+			[503, false]
+		]);
+		expect(stamped.entries).toEqual([
+			{ clientId: 501, removed: false },
+			{ clientId: 502, removed: true }
+		]);
+		// The state's length says more bytes than the update holds (lib0 would read on).
+		expect(() => stampAwarenessUpdate(update.slice(0, -1), identity, () => false)).toThrow();
 	});
 });
 
