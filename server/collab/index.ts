@@ -88,6 +88,8 @@ export class CollabServer implements CollabHub {
 	async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
 		socket.on('error', () => socket.destroy());
 		if (this.closing) return refuseUpgrade(socket, 503, 'Server restarting');
+		// Checked here rather than left to ws, whose own 400 carries none of our headers.
+		if (!isWellFormedUpgrade(req)) return refuseUpgrade(socket, 400, 'Bad Request');
 		let decision;
 		try {
 			decision = await authenticateUpgrade(this.db, req, this.options.origin);
@@ -324,6 +326,18 @@ export class CollabServer implements CollabHub {
 		})();
 		return this.closing;
 	}
+}
+
+/** What ws requires of an upgrade request (RFC 6455, 4.2.1), checked before it sees one. */
+function isWellFormedUpgrade(req: IncomingMessage): boolean {
+	const key = req.headers['sec-websocket-key'];
+	return (
+		req.method === 'GET' &&
+		req.headers.upgrade?.toLowerCase() === 'websocket' &&
+		req.headers['sec-websocket-version'] === '13' &&
+		typeof key === 'string' &&
+		/^[+/0-9A-Za-z]{22}==$/.test(key)
+	);
 }
 
 /**

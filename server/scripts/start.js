@@ -7,7 +7,9 @@
 // `exec node --expose-gc --enable-source-maps server/scripts/start.js`: the shell becomes this
 // process, npm's forwarded SIGTERM/SIGINT reaches it, and since the server runs here (imported
 // below, not spawned) its own handlers (server/index.ts) flush, close and exit, and npm exits with
-// that code. No child either: a supervisor's SIGKILL leaves nothing behind.
+// that code. SIGKILL cannot be forwarded by anyone: sent to npm alone it leaves this process
+// running. Supervisors kill the whole group (systemd's default KillMode=control-group, a
+// container's namespace); by hand, `kill -KILL -<npm's pid>` does the same.
 // --expose-gc is a real flag of that command line (the server collects once all documents are
 // unloaded, server/collab/release-memory.ts); started some other way without it, the server
 // simply does not collect.

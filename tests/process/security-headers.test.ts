@@ -181,6 +181,12 @@ describe('everything else', () => {
 		const https = await request(`/collab/${documentId}`, { port: httpsPort, headers: upgrade });
 		expect(https.status).toBe(401);
 		expect(https.headers['strict-transport-security']).toBe('max-age=31536000');
+		// A malformed upgrade (a version ws does not speak) gets our 400 with the headers too.
+		const badVersion = await request(`/collab/${documentId}`, {
+			headers: { ...upgrade, 'sec-websocket-version': '8' }
+		});
+		expect(badVersion.status).toBe(400);
+		expectSecurityHeaders(badVersion.headers, 'upgrade 400');
 		// An upgrade to any other path is nobody's: a 404 with the headers, not a cut socket.
 		const elsewhere = await request('/autre-chose', { headers: upgrade });
 		expect(elsewhere.status).toBe(404);
