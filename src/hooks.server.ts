@@ -6,6 +6,7 @@ import { startServices } from '../server/services';
 import { securityHeaders, withCollabSocketOrigin } from '../server/security-headers';
 import { validateSessionToken } from '$lib/server/auth/session';
 import { deleteSessionCookie, getSessionToken, setSessionCookie } from '$lib/server/auth/cookie';
+import { logRequestLine, UNREADABLE_FORM_MESSAGE } from '$lib/server/http/form';
 
 /** Migrations, demo territory when asked, collaboration server: see server/services.ts. */
 export const init: ServerInit = async () => {
@@ -61,12 +62,22 @@ function isPublicPath(pathname: string): boolean {
 	);
 }
 
-export const handleError: HandleServerError = ({ error, status }) => {
-	if (status !== 404) console.error(error);
-	return {
-		message:
-			status === 404
-				? 'Page introuvable.'
-				: 'Une erreur inattendue est survenue. Réessayez dans un instant.'
-	};
+/**
+ * Unexpected errors (500) are logged whole. A client's error that SvelteKit raises itself (415: a
+ * form action posted as something else than a form, 405, 404…) is one line, without stack: an
+ * anonymous client must not be able to fill the log with traces. 404s are not logged (scanners).
+ */
+export const handleError: HandleServerError = ({ error, event, status }) => {
+	if (status >= 500) console.error(error);
+	else if (status !== 404)
+		logRequestLine(status, event.request, error instanceof Error ? error.message : String(error));
+	return { message: ERROR_MESSAGES[status] ?? (status < 500 ? REFUSED : UNEXPECTED) };
+};
+
+const UNEXPECTED = 'Une erreur inattendue est survenue. Réessayez dans un instant.';
+const REFUSED = 'Cette requête ne peut pas être traitée.';
+const ERROR_MESSAGES: Record<number, string> = {
+	404: 'Page introuvable.',
+	405: 'Cette page n’accepte pas cette action.',
+	415: UNREADABLE_FORM_MESSAGE
 };

@@ -2,7 +2,7 @@ import type { Db } from '../db';
 import { knownDeviceFor, rememberDevice } from './known-device';
 import { decoyPasswordHash, verifyPassword } from './password';
 import { createSession, generateSessionToken, type Session } from './session';
-import { LoginThrottle } from './throttle';
+import { LoginThrottle, parseClientAddress } from './throttle';
 
 export type LoginResult =
 	| {
@@ -46,6 +46,32 @@ export async function login(
 	const session = await createSession(db, token, user.id, now);
 	const device = await rememberDevice(db, deviceToken, user.id, now);
 	return { ok: true, token, session, device };
+}
+
+/** Shown when the client's address cannot be known (readClientAddress). */
+export const UNKNOWN_ADDRESS_MESSAGE =
+	'Adresse du client inconnue : la connexion doit passer par le serveur mandataire.';
+
+/**
+ * The address a sign-in is counted under, or why there is none. adapter-node's
+ * getClientAddress throws when ADDRESS_HEADER is set and the request lacks it (or XFF_DEPTH
+ * finds too few entries): the request did not come through the proxy, or the proxy does not set
+ * the header. A value that is not an IP address ('garbage', 'unknown') is refused the same way
+ * rather than counted: the throttle's per-source counters would be whatever the value says, and
+ * a proxy that passes such values is misconfigured — better said at the first sign-in.
+ */
+export function readClientAddress(
+	getClientAddress: () => string
+): { address: string } | { address: null; problem: string } {
+	let raw: string;
+	try {
+		raw = getClientAddress();
+	} catch (cause) {
+		return { address: null, problem: cause instanceof Error ? cause.message : String(cause) };
+	}
+	const address = parseClientAddress(raw);
+	if (address) return { address };
+	return { address: null, problem: `pas une adresse IP : ${JSON.stringify(raw.slice(0, 80))}` };
 }
 
 /** « Trop de tentatives… Réessayez dans 12 s » (or « 3 min »), the wait rounded up. */

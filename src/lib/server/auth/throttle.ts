@@ -22,7 +22,10 @@
 // application runs as one process. Attempts refused with a wait are not counted.
 //
 // The source is the client address as adapter-node gives it (ADDRESS_HEADER / XFF_DEPTH behind
-// a reverse proxy, README); an IPv6 address counts for its /64, which one subscriber holds.
+// a reverse proxy, README), checked by parseClientAddress (an attempt without a readable address
+// is refused before it reaches the counters); an IPv6 address counts for its /64, which one
+// subscriber holds.
+import { isIP } from 'node:net';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
 import type { Db } from '../db';
@@ -116,6 +119,25 @@ export function delayAfter(failures: number, rule: ThrottleRule): number {
 	if (failures < rule.free) return 0;
 	const exponent = Math.min(failures - rule.free, 40);
 	return Math.min(rule.baseDelayMs * 2 ** exponent, rule.maxDelayMs);
+}
+
+/**
+ * The client address as an IP address, or null when the value names none ('garbage', 'unknown',
+ * empty, several words). Accepts what proxies write: a port after an IPv4 address
+ * (203.0.113.5:41234), brackets and a port around an IPv6 one ([2001:db8::1]:443), a zone
+ * (fe80::1%eth0). The port and zone are dropped: they do not tell subscribers apart.
+ */
+export function parseClientAddress(raw: string): string | null {
+	let value = raw.trim().toLowerCase();
+	const bracketed = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(value);
+	if (bracketed) value = bracketed[1];
+	else {
+		const withPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(value);
+		if (withPort) value = withPort[1];
+	}
+	const zone = value.indexOf('%');
+	if (zone >= 0 && value.includes(':')) value = value.slice(0, zone);
+	return isIP(value) ? value : null;
 }
 
 /**

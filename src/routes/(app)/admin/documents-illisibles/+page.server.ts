@@ -8,6 +8,7 @@ import { db } from '$lib/server/runtime';
 import { getDocument } from '$lib/server/documents';
 import { ID_PATTERN } from '$lib/server/ids';
 import { listDamagedDocuments, setAsideUnreadable } from '$lib/server/documents/storage-damage';
+import { readForm } from '$lib/server/http/form';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const admin = requireAdmin(locals.user);
@@ -17,7 +18,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 export const actions: Actions = {
 	repair: async ({ locals, request }) => {
 		const admin = requireAdmin(locals.user);
-		const documentId = String((await request.formData()).get('documentId') ?? '');
+		const documentId = String((await readForm(request)).get('documentId') ?? '');
 		const document = ID_PATTERN.test(documentId) ? await getDocument(db(), documentId) : null;
 		if (!document || document.territoryId !== admin.territoryId)
 			return fail(404, { message: 'Document introuvable.', error: true });

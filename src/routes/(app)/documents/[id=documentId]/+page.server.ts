@@ -17,6 +17,7 @@ import { requireDocumentAccess, settle } from '$lib/server/documents/page-access
 import { listOrganisations, listTerritoryUsers } from '$lib/server/territory/queries';
 import { db, runtime } from '$lib/server/runtime';
 import type { GrantableRole } from '$lib/documents/vocabulary';
+import { readForm } from '$lib/server/http/form';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const user = locals.user!;
@@ -121,7 +122,7 @@ async function answerRoleChange(
 
 export const actions: Actions = {
 	setMember: async ({ locals, params, request }) => {
-		const form = await request.formData();
+		const form = await readForm(request);
 		const userId = String(form.get('userId') ?? '');
 		const result = await run(
 			commands.setMember(db(), locals.user!, params.id, { userId, role: form.get('role') })
@@ -135,7 +136,7 @@ export const actions: Actions = {
 		});
 	},
 	removeMember: async ({ locals, params, request }) => {
-		const form = await request.formData();
+		const form = await readForm(request);
 		const userId = String(form.get('userId') ?? '');
 		const result = await run(commands.removeMember(db(), locals.user!, params.id, { userId }));
 		if (!result.ok) return refused(result);
@@ -146,7 +147,7 @@ export const actions: Actions = {
 		return { memberMessage: result.message, undo };
 	},
 	setOrganisation: async ({ locals, params, request }) => {
-		const form = await request.formData();
+		const form = await readForm(request);
 		const organisationId = String(form.get('organisationId') ?? '');
 		const result = await run(
 			commands.setOrganisation(db(), locals.user!, params.id, {
@@ -165,7 +166,7 @@ export const actions: Actions = {
 		});
 	},
 	removeOrganisation: async ({ locals, params, request }) => {
-		const form = await request.formData();
+		const form = await readForm(request);
 		const organisationId = String(form.get('organisationId') ?? '');
 		const result = await run(
 			commands.removeOrganisation(db(), locals.user!, params.id, { organisationId })
@@ -178,7 +179,7 @@ export const actions: Actions = {
 		return { memberMessage: result.message, undo };
 	},
 	answerAccessRequest: async ({ locals, params, request }) => {
-		const form = await request.formData();
+		const form = await readForm(request);
 		const result = await run(
 			commands.answerAccessRequest(db(), locals.user!, params.id, {
 				requestId: form.get('requestId'),
@@ -191,7 +192,7 @@ export const actions: Actions = {
 			: fail(result.status, { requestMessage: result.message, requestError: true });
 	},
 	setBinome: async ({ locals, params, request }) => {
-		const form = await request.formData();
+		const form = await readForm(request);
 		const result = await run(
 			commands.setBinome(db(), locals.user!, params.id, {
 				epci: form.get('epci'),
@@ -203,7 +204,7 @@ export const actions: Actions = {
 			: fail(result.status, { binomeMessage: result.message, binomeError: true });
 	},
 	updateSettings: async ({ locals, params, request }) => {
-		const form = await request.formData();
+		const form = await readForm(request);
 		const result = await run(commands.updateSettings(db(), locals.user!, params.id, form));
 		if (result.ok) return { settingsMessage: result.message };
 		// A refusal keeps what was typed, and says which field is wrong.

@@ -5,6 +5,7 @@ import { settle } from '$lib/server/documents/page-access';
 import { listTemplates } from '$lib/server/templates';
 import { listOrganisations, listTerritoryUsers } from '$lib/server/territory/queries';
 import { db, runtime } from '$lib/server/runtime';
+import { readForm } from '$lib/server/http/form';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const user = locals.user!;
@@ -21,7 +22,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 export const actions: Actions = {
 	default: async ({ request, locals }) => {
 		const user = locals.user!;
-		const form = await request.formData();
+		const form = await readForm(request);
 		const result = await settle(runtime().collab, commands.createDocument(db(), user, form));
 		if (!result.ok) {
 			const keep = (name: string) => String(form.get(name) ?? '').slice(0, 1000);

@@ -3,6 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { checkTemplateBody, getTemplate, saveTemplate } from '$lib/server/templates';
 import { requireAdmin } from '$lib/server/auth/roles';
 import { db } from '$lib/server/runtime';
+import { readForm } from '$lib/server/http/form';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	requireAdmin(locals.user);
@@ -15,7 +16,7 @@ export const actions: Actions = {
 	default: async ({ locals, params, request }) => {
 		const admin = requireAdmin(locals.user);
 		if (!(await getTemplate(db(), params.id))) error(404, 'Modèle introuvable.');
-		const form = await request.formData();
+		const form = await readForm(request);
 		const name = String(form.get('name') ?? '')
 			.replace(/\s+/g, ' ')
 			.trim();

@@ -3,6 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { commands, documentAccess } from '$lib/server/documents';
 import { forbiddenDetails, settle } from '$lib/server/documents/page-access';
 import { db, runtime } from '$lib/server/runtime';
+import { readForm } from '$lib/server/http/form';
 
 // /documents/<id>/demande-acces: where the 403 page's request lands, and a page of its own that
 // explains how to get access (whom to ask, whether a request is pending).
@@ -17,7 +18,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 
 export const actions: Actions = {
 	default: async ({ locals, params, request }) => {
-		const form = await request.formData();
+		const form = await readForm(request);
 		const result = await settle(
 			runtime().collab,
 			commands.requestAccess(db(), locals.user!, params.id, { message: form.get('message') })
