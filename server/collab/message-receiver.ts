@@ -28,7 +28,7 @@ export class MessageReceiver {
 					this.receiveSync(connection, decoder);
 					break;
 				case MessageType.awareness:
-					this.room.presence.receive(connection, decoding.readVarUint8Array(decoder));
+					this.room.presence.receive(connection, readPayload(decoder));
 					break;
 				case MessageType.queryAwareness:
 					connection.send(this.room.presence.everyone());
@@ -50,7 +50,7 @@ export class MessageReceiver {
 	private receiveSync(connection: Connection, decoder: decoding.Decoder): void {
 		const syncType = decoding.readVarUint(decoder);
 		if (syncType === syncProtocol.messageYjsSyncStep1) {
-			const stateVector = decoding.readVarUint8Array(decoder);
+			const stateVector = readPayload(decoder);
 			// Decoded now: a bad one is this frame's fault (4400), not the stored document's, and
 			// must not throw later in a deferred reply that other clients' replies wait with.
 			Y.decodeStateVector(stateVector);
@@ -59,7 +59,7 @@ export class MessageReceiver {
 		}
 		if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate)
 			throw new Error(`unknown sync message ${syncType}`);
-		const update = decoding.readVarUint8Array(decoder);
+		const update = readPayload(decoder);
 		if (!connection.context.canEdit) {
 			// A reader's client answers our sync step 1 with what it holds (at least the delete
 			// set): that is not an edit. Only content the server lacks is refused.
@@ -103,4 +103,14 @@ export class MessageReceiver {
  */
 export function bringsSomethingNew(doc: Y.Doc, update: Uint8Array): boolean {
 	return !Y.snapshotContainsUpdate(Y.snapshot(doc), update);
+}
+
+/**
+ * lib0's readVarUint8Array trusts the announced length: the view it returns may run past the
+ * frame into the rest of the buffer ws received it in. A length beyond the frame is malformed.
+ */
+function readPayload(decoder: decoding.Decoder): Uint8Array {
+	const length = decoding.readVarUint(decoder);
+	if (length > decoder.arr.length - decoder.pos) throw new Error('length beyond the frame');
+	return decoding.readUint8Array(decoder, length);
 }
