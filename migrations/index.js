@@ -9,6 +9,7 @@ import * as m0007 from './0007_territory_time_zone.js';
 import * as m0008 from './0008_access_requests.js';
 import * as m0009 from './0009_login_throttle.js';
 import * as m0010 from './0010_unreadable_storage.js';
+import * as m0011 from './0011_document_versions.js';
 
 export const migrations = {
 	'0001_init': m0001,
@@ -20,5 +21,6 @@ export const migrations = {
 	'0007_territory_time_zone': m0007,
 	'0008_access_requests': m0008,
 	'0009_login_throttle': m0009,
-	'0010_unreadable_storage': m0010
+	'0010_unreadable_storage': m0010,
+	'0011_document_versions': m0011
 };

@@ -159,6 +159,39 @@ export interface DocumentSetAsideTable {
 	set_aside_by: string | null;
 }
 
+/** A version: a point of the journal (migration 0011, documents/versions.ts). */
+export interface DocumentVersionTable {
+	id: string;
+	document_id: string;
+	seq: Millis;
+	from_seq: Millis;
+	kind: 'auto' | 'named' | 'restore';
+	name: string | null;
+	comment: string | null;
+	created_by: string | null;
+	created_at: Millis;
+	updates: number;
+	chars_added: number;
+	chars_removed: number;
+}
+
+export interface DocumentVersionAuthorTable {
+	version_id: string;
+	user_id: string;
+	organisation_id: string;
+	updates: number;
+	chars_added: number;
+	chars_removed: number;
+}
+
+/** The full state at some versions, so that opening one replays few journal rows. */
+export interface DocumentCheckpointTable {
+	document_id: string;
+	seq: Millis;
+	state: Uint8Array;
+	created_at: Millis;
+}
+
 export interface Database {
 	territory: TerritoryTable;
 	organisation: OrganisationTable;
@@ -176,4 +209,7 @@ export interface Database {
 	document_access_request: DocumentAccessRequestTable;
 	document_damage: DocumentDamageTable;
 	document_set_aside: DocumentSetAsideTable;
+	document_version: DocumentVersionTable;
+	document_version_author: DocumentVersionAuthorTable;
+	document_checkpoint: DocumentCheckpointTable;
 }

@@ -1,0 +1,281 @@
+// Version history (issue 11): a version is a point of the journal. Recording one reads the
+// journal rows since the previous version and counts, per author, what they brought; opening
+// one rebuilds the document from the nearest checkpoint at or before it plus the rows after.
+// Checkpoints (full states) are kept only every CHECKPOINT_EVERY updates, so storage grows
+// with the edits, not with versions × document size, and opening replays a bounded journal.
+import * as Y from 'yjs';
+import { newId } from '../ids';
+import { inTransaction, type Db } from '../db';
+import { journalUpdates, toBytes } from './journal';
+
+/** A checkpoint is written once this many updates were stored since the previous one. */
+export const CHECKPOINT_EVERY = 2_000;
+
+export type VersionKind = 'auto' | 'named' | 'restore';
+
+export interface VersionAuthor {
+	userId: string;
+	organisationId: string;
+	updates: number;
+	charsAdded: number;
+	charsRemoved: number;
+}
+
+export interface Version {
+	id: string;
+	seq: number;
+	fromSeq: number;
+	kind: VersionKind;
+	name: string | null;
+	comment: string | null;
+	createdBy: string | null;
+	createdAt: number;
+	updates: number;
+	charsAdded: number;
+	charsRemoved: number;
+	authors: VersionAuthor[];
+}
+
+/** Characters an update inserts (text items) and removes (its delete set), as counted here. */
+export function changeSize(update: Uint8Array): { added: number; removed: number } {
+	const { structs, ds } = Y.decodeUpdate(update);
+	let added = 0;
+	for (const struct of structs)
+		if (struct instanceof Y.Item && struct.content instanceof Y.ContentString)
+			added += struct.content.str.length;
+	let removed = 0;
+	for (const ranges of ds.clients.values()) for (const range of ranges) removed += range.len;
+	return { added, removed };
+}
+
+async function lastVersionSeq(db: Db, documentId: string): Promise<number> {
+	const row = await db
+		.selectFrom('document_version')
+		.select(({ fn }) => fn.max('seq').as('seq'))
+		.where('document_id', '=', documentId)
+		.executeTakeFirst();
+	return Number(row?.seq ?? 0);
+}
+
+async function lastJournalSeq(db: Db, documentId: string): Promise<number> {
+	const row = await db
+		.selectFrom('document_update')
+		.select(({ fn }) => fn.max('seq').as('seq'))
+		.where('document_id', '=', documentId)
+		.executeTakeFirst();
+	return Number(row?.seq ?? 0);
+}
+
+export interface RecordVersion {
+	kind: VersionKind;
+	name?: string | null;
+	comment?: string | null;
+	by?: string | null;
+	now?: number;
+}
+
+/**
+ * Records the document's current journal position as a version. An automatic version is not
+ * recorded when nothing was stored since the previous one (null); a named one always is.
+ */
+export async function recordVersion(
+	db: Db,
+	documentId: string,
+	options: RecordVersion
+): Promise<Version | null> {
+	const now = options.now ?? Date.now();
+	return inTransaction(db, async (trx) => {
+		const fromSeq = await lastVersionSeq(trx, documentId);
+		const seq = await lastJournalSeq(trx, documentId);
+		if (seq <= fromSeq && options.kind === 'auto') return null;
+		const rows = await trx
+			.selectFrom('document_update')
+			.leftJoin('app_user', 'app_user.id', 'document_update.user_id')
+			.select([
+				'document_update.user_id',
+				'app_user.organisation_id',
+				'document_update.updates',
+				'document_update.data'
+			])
+			.where('document_update.document_id', '=', documentId)
+			.where('document_update.seq', '>', fromSeq)
+			.where('document_update.seq', '<=', seq)
+			.orderBy('document_update.seq')
+			.execute();
+		const authors = new Map<string, VersionAuthor>();
+		let updates = 0;
+		let charsAdded = 0;
+		let charsRemoved = 0;
+		for (const row of rows) {
+			const list = journalUpdates(toBytes(row.data), Number(row.updates));
+			let added = 0;
+			let removed = 0;
+			for (const update of list) {
+				const size = changeSize(update);
+				added += size.added;
+				removed += size.removed;
+			}
+			updates += list.length;
+			charsAdded += added;
+			charsRemoved += removed;
+			if (!row.user_id || !row.organisation_id) continue; // written by the server itself
+			const author = authors.get(row.user_id) ?? {
+				userId: row.user_id,
+				organisationId: row.organisation_id,
+				updates: 0,
+				charsAdded: 0,
+				charsRemoved: 0
+			};
+			author.updates += list.length;
+			author.charsAdded += added;
+			author.charsRemoved += removed;
+			authors.set(row.user_id, author);
+		}
+		const version: Version = {
+			id: newId(),
+			seq,
+			fromSeq,
+			kind: options.kind,
+			name: options.name ?? null,
+			comment: options.comment ?? null,
+			createdBy: options.by ?? null,
+			createdAt: now,
+			updates,
+			charsAdded,
+			charsRemoved,
+			authors: [...authors.values()]
+		};
+		await trx
+			.insertInto('document_version')
+			.values({
+				id: version.id,
+				document_id: documentId,
+				seq,
+				from_seq: fromSeq,
+				kind: version.kind,
+				name: version.name,
+				comment: version.comment,
+				created_by: version.createdBy,
+				created_at: now,
+				updates,
+				chars_added: charsAdded,
+				chars_removed: charsRemoved
+			})
+			.execute();
+		for (const author of version.authors)
+			await trx
+				.insertInto('document_version_author')
+				.values({
+					version_id: version.id,
+					user_id: author.userId,
+					organisation_id: author.organisationId,
+					updates: author.updates,
+					chars_added: author.charsAdded,
+					chars_removed: author.charsRemoved
+				})
+				.execute();
+		await checkpointIfDue(trx, documentId, seq, now);
+		return version;
+	});
+}
+
+/** Writes the state at `seq` when enough updates were stored since the last checkpoint. */
+async function checkpointIfDue(db: Db, documentId: string, seq: number, now: number) {
+	const last = await db
+		.selectFrom('document_checkpoint')
+		.select(({ fn }) => fn.max('seq').as('seq'))
+		.where('document_id', '=', documentId)
+		.executeTakeFirst();
+	const since = await db
+		.selectFrom('document_update')
+		.select(({ fn }) => fn.sum<number>('updates').as('updates'))
+		.where('document_id', '=', documentId)
+		.where('seq', '>', Number(last?.seq ?? 0))
+		.where('seq', '<=', seq)
+		.executeTakeFirst();
+	if (Number(since?.updates ?? 0) < CHECKPOINT_EVERY) return;
+	const doc = await stateAt(db, documentId, seq);
+	await db
+		.insertInto('document_checkpoint')
+		.values({ document_id: documentId, seq, state: Y.encodeStateAsUpdate(doc), created_at: now })
+		.execute();
+	doc.destroy();
+}
+
+/**
+ * The document exactly as it was once the journal rows up to `seq` were applied: the nearest
+ * checkpoint at or before `seq`, then the rows after it. The caller destroys the Y.Doc.
+ */
+export async function stateAt(db: Db, documentId: string, seq: number): Promise<Y.Doc> {
+	const checkpoint = await db
+		.selectFrom('document_checkpoint')
+		.select(['seq', 'state'])
+		.where('document_id', '=', documentId)
+		.where('seq', '<=', seq)
+		.orderBy('seq', 'desc')
+		.limit(1)
+		.executeTakeFirst();
+	const fromSeq = Number(checkpoint?.seq ?? 0);
+	const rows = await db
+		.selectFrom('document_update')
+		.select(['updates', 'data'])
+		.where('document_id', '=', documentId)
+		.where('seq', '>', fromSeq)
+		.where('seq', '<=', seq)
+		.orderBy('seq')
+		.execute();
+	const parts: Uint8Array[] = checkpoint ? [toBytes(checkpoint.state)] : [];
+	for (const row of rows) parts.push(...journalUpdates(toBytes(row.data), Number(row.updates)));
+	const doc = new Y.Doc();
+	if (parts.length) Y.applyUpdate(doc, Y.mergeUpdates(parts));
+	return doc;
+}
+
+/** The document's versions, newest first, with their authors; `before` (a seq) pages back. */
+export async function listVersions(
+	db: Db,
+	documentId: string,
+	options: { before?: number; limit?: number } = {}
+): Promise<Version[]> {
+	let query = db
+		.selectFrom('document_version')
+		.selectAll()
+		.where('document_id', '=', documentId)
+		.orderBy('seq', 'desc')
+		.orderBy('created_at', 'desc')
+		.limit(options.limit ?? 30);
+	if (options.before !== undefined) query = query.where('seq', '<', options.before);
+	const rows = await query.execute();
+	if (rows.length === 0) return [];
+	const authors = await db
+		.selectFrom('document_version_author')
+		.selectAll()
+		.where(
+			'version_id',
+			'in',
+			rows.map((r) => r.id)
+		)
+		.execute();
+	return rows.map((r) => ({
+		id: r.id,
+		seq: Number(r.seq),
+		fromSeq: Number(r.from_seq),
+		kind: r.kind,
+		name: r.name,
+		comment: r.comment,
+		createdBy: r.created_by,
+		createdAt: Number(r.created_at),
+		updates: r.updates,
+		charsAdded: r.chars_added,
+		charsRemoved: r.chars_removed,
+		authors: authors
+			.filter((a) => a.version_id === r.id)
+			.map((a) => ({
+				userId: a.user_id,
+				organisationId: a.organisation_id,
+				updates: a.updates,
+				charsAdded: a.chars_added,
+				charsRemoved: a.chars_removed
+			}))
+	}));
+}

@@ -1,0 +1,116 @@
+// Issue 11 (groundwork): versions are points of the journal, with who contributed; opening one
+// gives exactly the document at its seq, from a checkpoint or from the start.
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { Db } from '../../src/lib/server/db';
+import { appendUpdates } from '../../src/lib/server/documents/journal';
+import {
+	CHECKPOINT_EVERY,
+	listVersions,
+	recordVersion,
+	stateAt
+} from '../../src/lib/server/documents/versions';
+import { freshDb } from '../helpers/db';
+import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
+import { bodyText, paragraph } from '../helpers/content';
+
+let db: Db;
+let epci: TestUser;
+let commune: TestUser;
+
+beforeAll(async () => {
+	({ db } = await freshDb());
+	const territory = await buildTerritory(db);
+	epci = await buildUser(db, territory, territory.epciId);
+	commune = await buildUser(db, territory, territory.communeId);
+});
+
+/** Applies the document's journal as created to `doc`; returns its last seq. */
+async function loadCreated(documentId: string, doc: Y.Doc): Promise<number> {
+	const rows = await db
+		.selectFrom('document_update')
+		.select('data')
+		.where('document_id', '=', documentId)
+		.execute();
+	for (const row of rows) Y.applyUpdate(doc, row.data);
+	return rows.length;
+}
+
+/** Types `text` at the end of the body's first paragraph as `user`; returns the new last seq. */
+async function type(
+	documentId: string,
+	doc: Y.Doc,
+	seq: number,
+	user: TestUser,
+	text: string
+): Promise<number> {
+	const before = Y.encodeStateVector(doc);
+	const target = paragraph(doc);
+	target.insert(target.length, text);
+	return appendUpdates(db, documentId, seq, [
+		{ userId: user.id, data: Y.encodeStateAsUpdate(doc, before) }
+	]);
+}
+
+describe('versions', () => {
+	it('are recorded with their contributors, not twice for nothing, and open exactly', async () => {
+		const documentId = await buildDocument(db, epci, [[commune, 'editor']]);
+		const doc = new Y.Doc();
+		let seq = await loadCreated(documentId, doc);
+		seq = await type(documentId, doc, seq, epci, 'Projet ');
+		const first = await recordVersion(db, documentId, { kind: 'auto', now: 1_000 });
+		expect(first).toMatchObject({ seq, fromSeq: 0, kind: 'auto' });
+		const atFirst = Y.encodeStateAsUpdate(doc);
+
+		seq = await type(documentId, doc, seq, commune, 'commun.');
+		const second = await recordVersion(db, documentId, { kind: 'auto', now: 2_000 });
+		expect(second?.authors).toEqual([
+			{
+				userId: commune.id,
+				organisationId: commune.organisationId,
+				updates: 1,
+				charsAdded: 7,
+				charsRemoved: 0
+			}
+		]);
+		// Nothing stored since: no automatic version; a named one is always recorded.
+		expect(await recordVersion(db, documentId, { kind: 'auto', now: 3_000 })).toBeNull();
+		const named = await recordVersion(db, documentId, {
+			kind: 'named',
+			name: 'Projet v1 pour le bureau',
+			by: epci.id,
+			now: 4_000
+		});
+		expect(named).toMatchObject({ seq, kind: 'named', updates: 0 });
+
+		const listed = await listVersions(db, documentId);
+		expect(listed.map((v) => v.kind)).toEqual(['named', 'auto', 'auto']);
+
+		// Opening the first version gives exactly the document at its seq.
+		const opened = await stateAt(db, documentId, first!.seq);
+		const expected = new Y.Doc();
+		Y.applyUpdate(expected, atFirst);
+		expect(bodyText(opened)).toBe('Projet');
+		expect(Y.encodeStateVector(opened)).toEqual(Y.encodeStateVector(expected));
+	});
+
+	it('keep a checkpoint every CHECKPOINT_EVERY updates, and open the same from it', async () => {
+		const documentId = await buildDocument(db, epci);
+		const doc = new Y.Doc();
+		let seq = await loadCreated(documentId, doc);
+		for (let i = 0; i < CHECKPOINT_EVERY + 10; i++) {
+			seq = await type(documentId, doc, seq, i % 2 ? epci : commune, 'x');
+			if (i === CHECKPOINT_EVERY + 4) await recordVersion(db, documentId, { kind: 'auto' });
+		}
+		const version = await recordVersion(db, documentId, { kind: 'auto' });
+		const checkpoints = await db
+			.selectFrom('document_checkpoint')
+			.select('seq')
+			.where('document_id', '=', documentId)
+			.execute();
+		expect(checkpoints.length).toBe(1);
+		const opened = await stateAt(db, documentId, version!.seq);
+		expect(bodyText(opened)).toBe(bodyText(doc));
+		expect(Y.encodeStateVector(opened)).toEqual(Y.encodeStateVector(doc));
+	});
+});
