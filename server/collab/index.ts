@@ -152,8 +152,15 @@ export class CollabServer implements CollabHub {
 	}
 
 	private roomOptions(): RoomOptions {
-		const { compactEvery, compactMinIntervalMs, unloadDelayMs, searchIndexDelayMs } = this.options;
-		return { compactEvery, compactMinIntervalMs, unloadDelayMs, searchIndexDelayMs };
+		const { compactEvery, compactMinIntervalMs, unloadDelayMs, searchIndexDelayMs, versionIdleMs } =
+			this.options;
+		return {
+			compactEvery,
+			compactMinIntervalMs,
+			unloadDelayMs,
+			searchIndexDelayMs,
+			versionIdleMs
+		};
 	}
 
 	/**

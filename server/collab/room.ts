@@ -25,10 +25,11 @@ import { MessageReceiver } from './message-receiver';
 import { Presence } from './presence';
 import { RoomJournal, type PendingUpdate } from './room-journal';
 import { SearchRefresh } from './search-refresh';
+import { VersionRecorder } from './version-recorder';
 
 export type RoomOptions = Pick<
 	CollabSettings,
-	'compactEvery' | 'compactMinIntervalMs' | 'unloadDelayMs' | 'searchIndexDelayMs'
+	'compactEvery' | 'compactMinIntervalMs' | 'unloadDelayMs' | 'searchIndexDelayMs' | 'versionIdleMs'
 >;
 
 /** What a room tells the server that holds it. */
@@ -46,6 +47,7 @@ export class Room {
 	readonly journal: RoomJournal;
 	readonly presence: Presence;
 	readonly search: SearchRefresh;
+	readonly versions: VersionRecorder;
 	private readonly receiver: MessageReceiver;
 	readonly loaded: Promise<void>;
 	/** Set while unloading; a newcomer waits for it, then loads a fresh room. */
@@ -68,6 +70,7 @@ export class Room {
 		this.journal = new RoomJournal(this, db, writer, options, log);
 		this.presence = new Presence(this);
 		this.search = new SearchRefresh(db, documentId, this.doc, options.searchIndexDelayMs, log);
+		this.versions = new VersionRecorder(db, documentId, options.versionIdleMs, log);
 		this.receiver = new MessageReceiver(this, log);
 		this.loaded = this.load();
 	}
@@ -236,6 +239,7 @@ export class Room {
 		for (const item of batch) this.broadcast(encodeUpdateMessage(item.data), item.origin);
 		if (corked) for (const connection of this.connections) connection.uncork();
 		this.search.changed();
+		this.versions.changed();
 	}
 
 	// ---- unloading ----------------------------------------------------------------------
@@ -263,6 +267,7 @@ export class Room {
 				await this.journal.flush();
 				await this.journal.compact();
 				await this.search.flush();
+				await this.versions.flush();
 			} catch (error) {
 				this.log(`collab: compaction of ${this.documentId} failed: ${(error as Error).message}`);
 			} finally {
@@ -277,6 +282,7 @@ export class Room {
 		this.isDestroyed = true;
 		this.cancelUnload();
 		this.search.stop();
+		this.versions.stop();
 		this.awareness.destroy();
 		this.doc.destroy();
 		this.host.unloaded(this);

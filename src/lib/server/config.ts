@@ -48,6 +48,8 @@ export interface CollabSettings {
 	 * elsewhere, an administrator) or shortened closes its sockets within this delay.
 	 */
 	sessionRecheckMs: number;
+	/** A version is recorded once a document has stored no update for this long after some. */
+	versionIdleMs: number;
 }
 
 /**
@@ -65,7 +67,8 @@ export const COLLAB_DEFAULTS: Readonly<CollabSettings> = Object.freeze({
 	// leaves the presence list within 10 s (8 s + the 1 s check), not 30 to 60. Cost at 2,000
 	// idle connections: README, Performance.
 	pingIntervalMs: 4_000,
-	sessionRecheckMs: 60_000
+	sessionRecheckMs: 60_000,
+	versionIdleMs: 10 * 60_000
 });
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
