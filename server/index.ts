@@ -84,9 +84,16 @@ function stopOnSignals(
 		}, SHUTDOWN_DEADLINE_MS).unref();
 		server.close();
 		server.closeIdleConnections();
-		await services.shutdown();
+		let code = 0;
+		try {
+			await services.shutdown();
+		} catch (error) {
+			// Not an unhandled rejection: say what failed, still close, exit non-zero.
+			console.error('Arrêt propre en échec :', error);
+			code = 1;
+		}
 		server.closeAllConnections();
-		process.exit(0);
+		process.exit(code);
 	};
 	process.on('SIGTERM', () => void stop('SIGTERM'));
 	process.on('SIGINT', () => void stop('SIGINT'));

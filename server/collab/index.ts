@@ -56,8 +56,7 @@ export class CollabServer implements CollabHub {
 	/** When each unreadable document was last diagnosed and recorded for the administrator. */
 	private readonly damageReportedAt = new Map<string, number>();
 	private readonly roomHost: RoomHost = {
-		unloaded: (room) => this.forget(room),
-		unreadable: (documentId, error) => this.reportUnreadable(documentId, error)
+		unloaded: (room) => this.forget(room)
 	};
 	/** Stores the updates of every document, one transaction after each socket read (journal-writer.ts). */
 	private readonly writer: JournalWriter;

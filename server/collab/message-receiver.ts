@@ -92,7 +92,14 @@ export class MessageReceiver {
 			this.room.resetAfterFailedApply(connection, error as Error);
 			return;
 		}
-		for (const client of authors) connection.authorIds.add(client);
+		const store = this.room.doc.store;
+		if (store.pendingStructs || store.pendingDs) {
+			// Dependencies that only exist in a cycle between the update's own clients: Yjs keeps
+			// the structs waiting for ever, and stored, they would make the document unreadable.
+			this.room.resetAfterFailedApply(connection, new Error('structs left pending'));
+			return;
+		}
+		for (const client of authors) this.room.claimClientId(client, connection);
 	}
 }
 

@@ -36,8 +36,6 @@ export type RoomOptions = Pick<
 export interface RoomHost {
 	/** The room is gone (unloaded, failed, or never loaded): forget it. */
 	unloaded(room: Room): void;
-	/** Its stored state cannot be read: tell the administrator (the room is already gone). */
-	unreadable(documentId: string, error: UnreadableStorageError): void;
 }
 
 export class Room {
@@ -123,19 +121,6 @@ export class Room {
 		this.destroy();
 	}
 
-	/**
-	 * The stored state cannot be read: this document alone fails. Its clients are told (a final
-	 * close code, a French message in the editor), nothing is written back (no flush, no
-	 * compaction: the stored bytes stay as they are for the repair), and the next open retries.
-	 */
-	failUnreadable(error: UnreadableStorageError): void {
-		if (this.isDestroyed) return;
-		this.log(`collab: ${error.message}`);
-		this.closeWhere(() => true, CloseCode.documentUnreadable, 'document unreadable');
-		this.destroy();
-		this.host.unreadable(this.documentId, error);
-	}
-
 	/** A client's sync step 1 (what it has): the reply is what it lacks. */
 	answerSyncStep1(connection: Connection, stateVector: Uint8Array): void {
 		if (this.storedBytes) {
@@ -183,17 +168,28 @@ export class Room {
 	}
 
 	/**
-	 * Whether someone else in the room speaks for Yjs client id `client` (its presence, or
-	 * document structs it brought). The same person's other connection does not count: after a
-	 * network drop the new socket may arrive before the old one is found dead.
+	 * Who brought each Yjs client id's structs, for the room's whole life: another person may
+	 * not fill that id's next clocks even once its owner's socket is gone (the owner's edits,
+	 * coming back, would be ignored by Yjs as already known).
+	 */
+	private readonly clientOwners = new Map<number, string>();
+
+	claimClientId(client: number, connection: Connection): void {
+		connection.authorIds.add(client);
+		this.clientOwners.set(client, connection.context.user.id);
+	}
+
+	/**
+	 * Whether someone else speaks for Yjs client id `client`: its presence in the room now, or
+	 * structs they brought since the room loaded. The same person's other connection does not
+	 * count: after a network drop the new socket may arrive before the old one is found dead.
 	 */
 	claimedByAnother(client: number, connection: Connection): boolean {
+		const userId = connection.context.user.id;
+		const owner = this.clientOwners.get(client);
+		if (owner !== undefined && owner !== userId) return true;
 		for (const other of this.connections)
-			if (
-				other !== connection &&
-				other.context.user.id !== connection.context.user.id &&
-				(other.clientIds.has(client) || other.authorIds.has(client))
-			)
+			if (other !== connection && other.context.user.id !== userId && other.clientIds.has(client))
 				return true;
 		return false;
 	}

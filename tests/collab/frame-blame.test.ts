@@ -149,3 +149,51 @@ describe('structs in another participant’s client id', () => {
 		await waitFor(async () => (await storedText(db, documentId)) === 'Deux. Un. Avant.');
 	});
 });
+
+describe('an update whose structs wait on each other across client ids', () => {
+	it('is not kept: the room resets from storage and the document stays readable', async () => {
+		const documentId = await buildDocument(db, alice, [[bob, 'editor']], 'Sain.');
+		const watcher = connectProvider(port, documentId, alice.token);
+		await synced(watcher.provider);
+		const stored = Y.encodeStateVector(watcher.doc);
+		const text = paragraph(watcher.doc);
+		const last = (text._start as Y.Item).lastId; // the stored last character
+		const item = (client: number, clock: number, origin: Y.ID) =>
+			new Y.Item(
+				Y.createID(client, clock),
+				null,
+				origin,
+				null,
+				null,
+				null,
+				null,
+				new Y.ContentString('x')
+			);
+		// 100:0 after 200:0, 200:0 after 100:1, 100:1 after the stored text: a cycle.
+		const encoder = new Y.UpdateEncoderV1();
+		encoding.writeVarUint(encoder.restEncoder, 2);
+		encoding.writeVarUint(encoder.restEncoder, 2);
+		encoder.writeClient(100);
+		encoding.writeVarUint(encoder.restEncoder, 0);
+		item(100, 0, Y.createID(200, 0)).write(encoder, 0);
+		item(100, 1, last).write(encoder, 0);
+		encoding.writeVarUint(encoder.restEncoder, 1);
+		encoder.writeClient(200);
+		encoding.writeVarUint(encoder.restEncoder, 0);
+		item(200, 0, Y.createID(100, 1)).write(encoder, 0);
+		encoding.writeVarUint(encoder.restEncoder, 0);
+		const reset = new Promise<number>((resolve) =>
+			watcher.provider.once('connection-close', (event: { code: number } | null) =>
+				resolve(event?.code ?? 0)
+			)
+		);
+		const { ws } = await rawConnect(port, documentId, bob.token);
+		ws!.send(frame((e) => syncProtocol.writeUpdate(e, encoder.toUint8Array())));
+		expect(await reset).toBe(CloseCode.serverError);
+		expect(await storedText(db, documentId)).toBe('Sain.');
+		const again = connectProvider(port, documentId, alice.token);
+		await synced(again.provider);
+		expect(bodyText(again.doc)).toBe('Sain.');
+		expect(Y.encodeStateVector(again.doc)).toEqual(stored);
+	});
+});

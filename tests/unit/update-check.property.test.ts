@@ -253,4 +253,57 @@ describe('forged updates found by the outside review', () => {
 			'listItem cannot start with heading'
 		);
 	});
+
+	it('mark keys are read as y-tiptap reads them; nesting is bounded; a deleted parent drops, not refuses', () => {
+		const { server, text } = serverWithText();
+		const c = Y.createID(7, (text._start as Y.Item).id.clock + 2);
+		const format = (key: string) =>
+			forge([
+				{
+					client: 900002,
+					clock: 0,
+					structs: [
+						new Y.Item(
+							Y.createID(900002, 0),
+							null,
+							c,
+							null,
+							null,
+							null,
+							null,
+							new Y.ContentFormat(key, {})
+						)
+					]
+				}
+			]);
+		expect(receive(server, format('bold--x'))).toMatch(/mark bold--x unknown/);
+		expect(receive(server, format('bold--link--AAAAAAAA'))).toMatch(/unknown/);
+		// 120 nested quotes in one update.
+		const deep = new Y.Doc();
+		deep.transact(() => {
+			let parent: Y.XmlFragment | Y.XmlElement = deep.getXmlFragment(DOCUMENT_FRAGMENT);
+			for (let i = 0; i < 120; i++) {
+				const quote = new Y.XmlElement('blockquote');
+				parent.insert(0, [quote]);
+				parent = quote;
+			}
+			const p = new Y.XmlElement('paragraph');
+			parent.insert(0, [p]);
+		});
+		expect(checkUpdate(new Y.Doc(), Y.encodeStateAsUpdate(deep))).toBe('nesting too deep');
+		// B centres a paragraph A deleted meanwhile: Yjs drops it; no refusal, no keep-aside.
+		const a = new Y.Doc();
+		Y.applyUpdate(a, Y.encodeStateAsUpdate(server));
+		const b = new Y.Doc();
+		Y.applyUpdate(b, Y.encodeStateAsUpdate(server));
+		const svB = Y.encodeStateVector(b);
+		(b.getXmlFragment(DOCUMENT_FRAGMENT).get(0) as Y.XmlElement).setAttribute(
+			'textAlign',
+			'center'
+		);
+		const svA = Y.encodeStateVector(a);
+		a.getXmlFragment(DOCUMENT_FRAGMENT).delete(0, 1);
+		expect(receive(server, Y.encodeStateAsUpdate(a, svA))).toBeNull();
+		expect(receive(server, Y.encodeStateAsUpdate(b, svB))).toBeNull();
+	});
 });

@@ -23,7 +23,8 @@ import { DOCUMENT_FRAGMENT, documentSchema, isAllowedLink } from '../../document
 /** Where a new item goes: what the server knows of its parent. */
 type Parent =
 	| { kind: 'root' } // the `default` fragment: the document node
-	| { kind: 'element'; node: string; born?: Y.Item } // a Y.XmlElement (born: made by the update)
+	// A Y.XmlElement (born: made by the update), `depth` levels below the document.
+	| { kind: 'element'; node: string; depth: number; born?: Y.Item }
 	| { kind: 'text'; block: string | null } // a Y.XmlText, inside the element `block`
 	| { kind: 'dropped' } // next to collected content: Yjs turns the item into a GC struct
 	| { kind: 'refused'; reason: string };
@@ -115,6 +116,12 @@ function checkMarkValue(mark: MarkType, value: unknown): string | null {
 	}
 	if (mark.name === 'link' && !('href' in (value as object))) return 'link without href';
 	return null;
+}
+
+/** A mark's name as y-tiptap reads a format key (its `yattr2markname`). */
+function markName(key: string): string {
+	const overlapping = /(.*)(--[a-zA-Z0-9+/=]{8})$/.exec(key);
+	return overlapping ? overlapping[1] : key;
 }
 
 // ---- finding items ------------------------------------------------------------------------
@@ -270,14 +277,19 @@ class UpdateCheck {
 				const around = this.placementOf(inUpdate).parent;
 				return { kind: 'text', block: around.kind === 'element' ? around.node : null };
 			}
-			if (type instanceof Y.XmlElement)
-				return { kind: 'element', node: type.nodeName, born: inUpdate };
+			if (type instanceof Y.XmlElement) {
+				const around = this.placementOf(inUpdate).parent;
+				const depth = (around.kind === 'element' ? around.depth : 0) + 1;
+				return { kind: 'element', node: type.nodeName, depth, born: inUpdate };
+			}
 			return { kind: 'refused', reason: 'parent type refused' };
 		}
 		if (!known && inUpdate) return { kind: 'dropped' };
 		const stored = known ? inUpdate : null;
 		if (!stored) return { kind: 'refused', reason: 'missing dependency (parent)' };
 		if (!(stored instanceof Y.Item)) return { kind: 'dropped' };
+		// A parent deleted meanwhile (a concurrent edit): Yjs drops the item, as with a GC.
+		if (stored.content instanceof Y.ContentDeleted) return { kind: 'dropped' };
 		if (!(stored.content instanceof Y.ContentType))
 			return { kind: 'refused', reason: 'parent is not a type' };
 		return this.describeType(stored.content.type);
@@ -294,7 +306,16 @@ class UpdateCheck {
 			const block = type.parent instanceof Y.XmlElement ? type.parent.nodeName : null;
 			return { kind: 'text', block };
 		}
-		if (type instanceof Y.XmlElement) return { kind: 'element', node: type.nodeName };
+		if (type instanceof Y.XmlElement) {
+			let depth = 0;
+			for (
+				let item: Y.Item | null = type._item;
+				item;
+				item = (item.parent as Y.AbstractType<unknown>)._item
+			)
+				depth++;
+			return { kind: 'element', node: type.nodeName, depth };
+		}
 		return { kind: 'refused', reason: 'parent type refused' };
 	}
 
@@ -323,13 +344,19 @@ class UpdateCheck {
 					siblings.push(item);
 					this.childrenOf.set(parent.born, siblings);
 				}
+				// Bindings rebuild documents recursively: a nesting a thousand levels deep
+				// exhausts every reader's stack (y-tiptap throws from about 2,000).
+				if (parent.depth >= MAX_DEPTH && content instanceof Y.ContentType)
+					return 'nesting too deep';
 				return this.checkChild(content, parent.node);
 			}
 			case 'text': {
 				if (sub !== null) return 'attribute on a text';
 				if (content instanceof Y.ContentString) return null;
 				if (!(content instanceof Y.ContentFormat)) return 'text content refused';
-				const name = content.key.split('--')[0];
+				// y-tiptap's own reading: only a final `--` and 8-character hash is stripped
+				// (overlapping marks); `bold--x` is no mark a binding could build.
+				const name = markName(content.key);
 				const mark = schema.marks[name];
 				if (!mark) return `mark ${name} unknown`;
 				const block = parent.block ? schema.nodes[parent.block] : null;
@@ -394,6 +421,12 @@ class UpdateCheck {
 	}
 }
 
+/** New Yjs client ids one update may bring (an editor's binding brings one). */
+const MAX_NEW_CLIENTS = 64;
+
+/** Deepest nesting of elements accepted (tables in lists in quotes stay far below). */
+const MAX_DEPTH = 100;
+
 /** Highest clock a struct may reach (2^40: a million edits a second for twelve days). */
 const MAX_CLOCK = 2 ** 40;
 
@@ -439,6 +472,8 @@ export function judgeUpdate(
 			if (claimedByOther(client)) return refuse(`client id ${client} of another participant`);
 			authors.push(client);
 		}
+		// Every client id stays in the state vector for good (and in every newcomer's sync).
+		if (authors.length > MAX_NEW_CLIENTS) return refuse('too many new client ids');
 	}
 	for (const [client, ranges] of ds.clients) {
 		const known = Math.max(Y.getState(doc.store, client), items.end(client));
