@@ -4,6 +4,7 @@
 // of unknown nodes would be stored and broadcast — and rendered by a whitelist: only the node
 // types, marks and attributes of the editor's schema come out; text and attributes are escaped;
 // links keep only the schemes the editor allows.
+import type * as Y from 'yjs';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import type { Db } from '../db';
 import { DOCUMENT_FRAGMENT, isAllowedLink } from '../../documents/schema';
@@ -17,11 +18,16 @@ interface JsonNode {
 	marks?: { type: string; attrs?: Record<string, unknown> }[];
 }
 
+/** A document held in a Y.Doc (a version, say), through the same whitelist. */
+export function renderDocHtml(doc: Y.Doc): string {
+	const json = yXmlFragmentToProsemirrorJSON(doc.getXmlFragment(DOCUMENT_FRAGMENT)) as JsonNode;
+	return renderDocumentHtml(json);
+}
+
 export async function renderStoredHtml(db: Db, documentId: string): Promise<string> {
 	const doc = await readStoredDocument(db, documentId);
 	try {
-		const json = yXmlFragmentToProsemirrorJSON(doc.getXmlFragment(DOCUMENT_FRAGMENT)) as JsonNode;
-		return renderDocumentHtml(json);
+		return renderDocHtml(doc);
 	} catch (error) {
 		// Stored content y-tiptap cannot serialise (written before the server checked updates):
 		// the page still opens, without its read-only copy; the live editor shows what it can.

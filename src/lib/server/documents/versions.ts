@@ -245,7 +245,25 @@ export async function listVersions(
 		.orderBy('created_at', 'desc')
 		.limit(options.limit ?? 30);
 	if (options.before !== undefined) query = query.where('seq', '<', options.before);
-	const rows = await query.execute();
+	return withAuthors(db, await query.execute());
+}
+
+async function withAuthors(
+	db: Db,
+	rows: {
+		id: string;
+		seq: number;
+		from_seq: number;
+		kind: VersionKind;
+		name: string | null;
+		comment: string | null;
+		created_by: string | null;
+		created_at: number;
+		updates: number;
+		chars_added: number;
+		chars_removed: number;
+	}[]
+): Promise<Version[]> {
 	if (rows.length === 0) return [];
 	const authors = await db
 		.selectFrom('document_version_author')
@@ -278,4 +296,52 @@ export async function listVersions(
 				charsRemoved: a.chars_removed
 			}))
 	}));
+}
+
+export interface NamedAuthor extends VersionAuthor {
+	displayName: string;
+	organisationName: string;
+}
+
+export type NamedVersion = Omit<Version, 'authors'> & { authors: NamedAuthor[] };
+
+/** The versions with their authors' names and organisations, for pages. */
+export async function withAuthorNames(db: Db, versions: Version[]): Promise<NamedVersion[]> {
+	const ids = [...new Set(versions.flatMap((v) => v.authors.map((a) => a.userId)))];
+	const people = ids.length
+		? await db
+				.selectFrom('app_user')
+				.innerJoin('organisation', 'organisation.id', 'app_user.organisation_id')
+				.select([
+					'app_user.id',
+					'app_user.display_name as displayName',
+					'organisation.name as organisationName'
+				])
+				.where('app_user.id', 'in', ids)
+				.execute()
+		: [];
+	const byId = new Map(people.map((p) => [p.id, p]));
+	return versions.map((v) => ({
+		...v,
+		authors: v.authors.map((a) => ({
+			...a,
+			displayName: byId.get(a.userId)?.displayName ?? 'Personne inconnue',
+			organisationName: byId.get(a.userId)?.organisationName ?? ''
+		}))
+	}));
+}
+
+/** One version of one document, or null (unknown id, or a version of another document). */
+export async function getVersion(
+	db: Db,
+	documentId: string,
+	versionId: string
+): Promise<Version | null> {
+	const rows = await db
+		.selectFrom('document_version')
+		.selectAll()
+		.where('id', '=', versionId)
+		.where('document_id', '=', documentId)
+		.execute();
+	return (await withAuthors(db, rows))[0] ?? null;
 }

@@ -10,6 +10,12 @@ export {
 	ACCESS_REQUEST_MESSAGE_MAX_LENGTH
 } from './access-requests';
 export {
+	nameVersion,
+	VERSION_NAME_MAX_LENGTH,
+	VERSION_COMMENT_MAX_LENGTH,
+	VERSION_STEERS_ONLY
+} from './versions';
+export {
 	closeRightsChanged,
 	type CommandFailure,
 	type CommandResult,

@@ -13,6 +13,7 @@ import { listPendingAccessRequests } from '$lib/server/documents/queries';
 import { renderStoredHtml } from '$lib/server/documents/render';
 import { UnreadableStorageError } from '$lib/server/documents/journal';
 import { setAsideNote } from '$lib/server/documents/storage-damage';
+import { listVersions, withAuthorNames } from '$lib/server/documents/versions';
 import { requireDocumentAccess, settle } from '$lib/server/documents/page-access';
 import { listOrganisations, listTerritoryUsers } from '$lib/server/territory/queries';
 import { db, runtime } from '$lib/server/runtime';
@@ -23,20 +24,28 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const user = locals.user!;
 	const access = await requireDocumentAccess(db(), user, params.id);
 	const document = (await getDocument(db(), params.id))!;
-	const [members, organisationMembers, organisations, accessRequests, contentHtml, setAside] =
-		await Promise.all([
-			listMembers(db(), params.id),
-			listOrganisationMembers(db(), params.id),
-			listOrganisations(db(), user.territoryId),
-			access.canManage ? listPendingAccessRequests(db(), params.id) : [],
-			// The stored text as read-only HTML: readable before the editor's script arrives.
-			// Unreadable storage fails the editor with its own message, not the page.
-			renderStoredHtml(db(), params.id).catch((error) => {
-				if (error instanceof UnreadableStorageError) return '';
-				throw error;
-			}),
-			setAsideNote(db(), params.id)
-		]);
+	const [
+		members,
+		organisationMembers,
+		organisations,
+		accessRequests,
+		contentHtml,
+		setAside,
+		versions
+	] = await Promise.all([
+		listMembers(db(), params.id),
+		listOrganisationMembers(db(), params.id),
+		listOrganisations(db(), user.territoryId),
+		access.canManage ? listPendingAccessRequests(db(), params.id) : [],
+		// The stored text as read-only HTML: readable before the editor's script arrives.
+		// Unreadable storage fails the editor with its own message, not the page.
+		renderStoredHtml(db(), params.id).catch((error) => {
+			if (error instanceof UnreadableStorageError) return '';
+			throw error;
+		}),
+		setAsideNote(db(), params.id),
+		listVersions(db(), params.id, { limit: 5 }).then((list) => withAuthorNames(db(), list))
+	]);
 	const users =
 		access.canManage || access.canChangeBinome
 			? await listTerritoryUsers(db(), user.territoryId)
@@ -67,7 +76,10 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		users,
 		accessRequests,
 		contentHtml,
-		setAside
+		setAside,
+		versions,
+		// Naming (and restoring) versions: the binôme and the direction générale.
+		canNameVersions: access.canChangeBinome
 	};
 };
 
@@ -202,6 +214,21 @@ export const actions: Actions = {
 		return result.ok
 			? { binomeMessage: result.message }
 			: fail(result.status, { binomeMessage: result.message, binomeError: true });
+	},
+	nameVersion: async ({ locals, params, request }) => {
+		const form = await readForm(request);
+		const result = await run(
+			commands.nameVersion(db(), locals.user!, params.id, {
+				name: form.get('name'),
+				comment: form.get('comment')
+			})
+		);
+		if (result.ok) return { versionMessage: result.message };
+		return fail(result.status, {
+			versionMessage: result.message,
+			versionError: true,
+			versionField: result.field ?? null
+		});
 	},
 	updateSettings: async ({ locals, params, request }) => {
 		const form = await readForm(request);

@@ -1,0 +1,24 @@
+// A document's whole history, newest first, paged back by journal position (?avant=<seq>).
+import type { PageServerLoad } from './$types';
+import { getDocument } from '$lib/server/documents';
+import { requireDocumentAccess } from '$lib/server/documents/page-access';
+import { listVersions, withAuthorNames } from '$lib/server/documents/versions';
+import { db } from '$lib/server/runtime';
+
+const PAGE_SIZE = 20;
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	await requireDocumentAccess(db(), locals.user!, params.id);
+	const before = Number(url.searchParams.get('avant'));
+	const versions = await listVersions(db(), params.id, {
+		before: Number.isInteger(before) && before > 0 ? before : undefined,
+		limit: PAGE_SIZE + 1
+	});
+	const page = versions.slice(0, PAGE_SIZE);
+	const document = (await getDocument(db(), params.id))!;
+	return {
+		document: { id: document.id, title: document.title },
+		versions: await withAuthorNames(db(), page),
+		older: versions.length > PAGE_SIZE ? page[page.length - 1].seq : null
+	};
+};

@@ -1,0 +1,104 @@
+// Issue 11 (groundwork): the history's routes on the real process — every participant reads the
+// history and opens a version; only the binôme and the direction name one; bad input is refused
+// in French with nothing recorded; versions of another document are unknown (404).
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/lib/server/db';
+import { SESSION_COOKIE } from '../../src/lib/server/auth/cookie';
+import { listVersions, recordVersion } from '../../src/lib/server/documents/versions';
+import { freshDb } from '../helpers/db';
+import { buildDocument, buildRoleCast, buildTerritory, type TestUser } from '../helpers/factories';
+import { freePort, spawnServer, useBuiltServer } from '../helpers/process';
+
+useBuiltServer();
+
+let db: Db;
+let base: string;
+let cast: Awaited<ReturnType<typeof buildRoleCast>>;
+let otherDocumentId: string;
+
+beforeAll(async () => {
+	const fresh = await freshDb();
+	db = fresh.db;
+	const territory = await buildTerritory(db);
+	cast = await buildRoleCast(db, territory);
+	otherDocumentId = await buildDocument(db, cast.coLead, [], 'Autre document.');
+	const port = await freePort();
+	base = `http://127.0.0.1:${port}`;
+	await spawnServer(port, fresh.url, { ORIGIN: base });
+}, 120_000);
+
+async function call(path: string, user: TestUser, form?: Record<string, string>) {
+	const headers: Record<string, string> = {
+		accept: 'text/html',
+		origin: base,
+		cookie: `${SESSION_COOKIE}=${user.token}`
+	};
+	const init: RequestInit = { headers, redirect: 'manual' };
+	if (form) {
+		init.method = 'POST';
+		init.body = new URLSearchParams(form);
+		headers['content-type'] = 'application/x-www-form-urlencoded';
+	}
+	const response = await fetch(base + path, init);
+	return { status: response.status, text: await response.text() };
+}
+
+describe('version history routes', () => {
+	it('participants read the history and a version; outsiders 403; foreign or unknown versions 404', async () => {
+		const { documentId } = cast;
+		const version = await recordVersion(db, documentId, { kind: 'named', name: 'Départ' });
+		const foreign = await recordVersion(db, otherDocumentId, { kind: 'named', name: 'Autre' });
+		for (const user of [cast.coLead, cast.editor, cast.annotator, cast.reader, cast.direction]) {
+			expect((await call(`/documents/${documentId}/versions`, user)).status).toBe(200);
+			const opened = await call(`/documents/${documentId}/versions/${version!.id}`, user);
+			expect(opened.status).toBe(200);
+			expect(opened.text).toContain('lecture seule');
+		}
+		expect((await call(`/documents/${documentId}/versions`, cast.outsider)).status).toBe(403);
+		expect(
+			(await call(`/documents/${documentId}/versions/${version!.id}`, cast.outsider)).status
+		).toBe(403);
+		const elsewhere = await call(`/documents/${documentId}/versions/${foreign!.id}`, cast.coLead);
+		expect(elsewhere.status).toBe(404);
+		expect(elsewhere.text).toContain('Version introuvable');
+		expect(
+			(await call(`/documents/${documentId}/versions/aaaaaaaaaaaaaaaa`, cast.coLead)).status
+		).toBe(404);
+	});
+
+	it('only the binôme and the direction name a version; empty or oversized names are refused', async () => {
+		const { documentId } = cast;
+		const before = (await listVersions(db, documentId)).length;
+		for (const user of [cast.editor, cast.annotator, cast.reader]) {
+			const refused = await call(`/documents/${documentId}?/nameVersion`, user, { name: 'Essai' });
+			expect(refused.status).toBe(403);
+			expect(refused.text).toContain('nomment et restaurent des versions');
+		}
+		const empty = await call(`/documents/${documentId}?/nameVersion`, cast.coLead, { name: '  ' });
+		expect(empty.status).toBe(400);
+		expect(empty.text).toContain('Donnez un nom à la version.');
+		const long = await call(`/documents/${documentId}?/nameVersion`, cast.coLead, {
+			name: 'x'.repeat(10_000)
+		});
+		expect(long.status).toBe(400);
+		expect(long.text).toContain('120 caractères');
+		expect((await listVersions(db, documentId)).length).toBe(before);
+
+		for (const user of [cast.coLead, cast.direction]) {
+			const named = await call(`/documents/${documentId}?/nameVersion`, user, {
+				name: 'Projet v2 pour le comité d’appui',
+				comment: 'Envoyé au bureau'
+			});
+			expect(named.status).toBe(200);
+		}
+		const [latest] = await listVersions(db, documentId);
+		expect(latest).toMatchObject({
+			kind: 'named',
+			name: 'Projet v2 pour le comité d’appui',
+			comment: 'Envoyé au bureau',
+			createdBy: cast.direction.id
+		});
+		const page = await call(`/documents/${documentId}/versions`, cast.reader);
+		expect(page.text).toContain('Projet v2 pour le comité d’appui');
+	});
+});
