@@ -2,7 +2,7 @@
 // for `idleMs` after some were) and one when the last participant leaves (the room unloads).
 // The timer is injected, so that tests move time instead of sleeping.
 import type { Db } from '../../src/lib/server/db';
-import { recordVersion } from '../../src/lib/server/documents/versions';
+import { recordVersion, thinVersions } from '../../src/lib/server/documents/versions';
 
 export interface Timers {
 	set(callback: () => void, ms: number): unknown;
@@ -53,11 +53,13 @@ export class VersionRecorder {
 		this.dirty = false;
 		// One at a time, in order: a version must not be computed while the previous is written.
 		this.recording = this.recording.then(() =>
-			recordVersion(this.db, this.documentId, { kind: 'auto' }).then(
-				() => {},
-				(error: Error) =>
-					this.log(`collab: version of ${this.documentId} not recorded: ${error.message}`)
-			)
+			recordVersion(this.db, this.documentId, { kind: 'auto' })
+				.then(() => thinVersions(this.db, this.documentId))
+				.then(
+					() => {},
+					(error: Error) =>
+						this.log(`collab: version of ${this.documentId} not recorded: ${error.message}`)
+				)
 		);
 		return this.recording;
 	}

@@ -8,7 +8,8 @@ import {
 	CHECKPOINT_EVERY,
 	listVersions,
 	recordVersion,
-	stateAt
+	stateAt,
+	thinVersions
 } from '../../src/lib/server/documents/versions';
 import { freshDb } from '../helpers/db';
 import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
@@ -112,5 +113,47 @@ describe('versions', () => {
 		const opened = await stateAt(db, documentId, version!.seq);
 		expect(bodyText(opened)).toBe(bodyText(doc));
 		expect(Y.encodeStateVector(opened)).toEqual(Y.encodeStateVector(doc));
+	});
+
+	it('thinning keeps named versions, one automatic version per hour after a day, and loses no update', async () => {
+		const documentId = await buildDocument(db, epci, [[commune, 'editor']]);
+		const doc = new Y.Doc();
+		let seq = await loadCreated(documentId, doc);
+		const HOUR = 60 * 60 * 1000;
+		const start = Date.UTC(2026, 10, 1, 9);
+		// Six automatic versions within one hour, a named one among them, two days ago.
+		for (let i = 0; i < 6; i++) {
+			seq = await type(documentId, doc, seq, i % 2 ? epci : commune, `${i}`);
+			await recordVersion(db, documentId, { kind: 'auto', now: start + i * 5 * 60_000 });
+			if (i === 2)
+				await recordVersion(db, documentId, {
+					kind: 'named',
+					name: 'Pour le bureau',
+					now: start + 11 * 60_000
+				});
+		}
+		// And one an hour later.
+		seq = await type(documentId, doc, seq, epci, 'z');
+		await recordVersion(db, documentId, { kind: 'auto', now: start + HOUR + 60_000 });
+		const before = await listVersions(db, documentId);
+		const total = (list: typeof before) => list.reduce((n, v) => n + v.updates, 0);
+
+		const thinned = await thinVersions(db, documentId, start + 2 * 24 * HOUR);
+		const after = await listVersions(db, documentId);
+		expect(thinned).toBe(5); // five of the six in the first hour
+		expect(after.map((v) => v.kind)).toEqual(['auto', 'auto', 'named']);
+		expect(total(after)).toBe(total(before)); // every update still accounted for
+		// The kept version of the first hour covers the ones folded into it, both authors too.
+		const firstHour = after[1];
+		expect(new Set(firstHour.authors.map((a) => a.userId))).toEqual(new Set([epci.id, commune.id]));
+		expect(
+			await db
+				.selectFrom('document_update')
+				.select('seq')
+				.where('document_id', '=', documentId)
+				.execute()
+		).toHaveLength(seq); // the journal is never touched
+		// Thinning again changes nothing.
+		expect(await thinVersions(db, documentId, start + 2 * 24 * HOUR)).toBe(0);
 	});
 });

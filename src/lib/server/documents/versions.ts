@@ -345,3 +345,82 @@ export async function getVersion(
 		.execute();
 	return (await withAuthors(db, rows))[0] ?? null;
 }
+
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
+
+/**
+ * Thinning of automatic versions (named ones and restores are never thinned): all are kept for
+ * a day; older than a day, the last of each hour; older than a month, the last of each day.
+ * The latest version is always kept. A version thinned out is folded into the next one kept
+ * (its range, counts and contributors), so the history still accounts for every update — and
+ * the journal itself is never touched. Returns how many versions were folded.
+ */
+export async function thinVersions(db: Db, documentId: string, now = Date.now()): Promise<number> {
+	return inTransaction(db, async (trx) => {
+		const versions = (await listVersions(trx, documentId, { limit: 100_000 })).reverse();
+		const lastOfBucket = new Map<string, Version>();
+		for (const version of versions) {
+			if (version.kind !== 'auto') continue;
+			const age = now - version.createdAt;
+			if (age <= DAY) continue;
+			const key =
+				age > 30 * DAY
+					? `d${Math.floor(version.createdAt / DAY)}`
+					: `h${Math.floor(version.createdAt / HOUR)}`;
+			lastOfBucket.set(key, version); // ascending order: the last one wins
+		}
+		const kept = new Set([...lastOfBucket.values()].map((v) => v.id));
+		const thinned = versions.filter(
+			(v, i) =>
+				v.kind === 'auto' && now - v.createdAt > DAY && !kept.has(v.id) && i < versions.length - 1
+		);
+		if (thinned.length === 0) return 0;
+		const removed = new Set(thinned.map((v) => v.id));
+		for (const version of thinned) {
+			const index = versions.indexOf(version);
+			const next = versions.slice(index + 1).find((v) => !removed.has(v.id))!;
+			next.fromSeq = Math.min(next.fromSeq, version.fromSeq);
+			next.updates += version.updates;
+			next.charsAdded += version.charsAdded;
+			next.charsRemoved += version.charsRemoved;
+			for (const author of version.authors) {
+				const same = next.authors.find((a) => a.userId === author.userId);
+				if (same) {
+					same.updates += author.updates;
+					same.charsAdded += author.charsAdded;
+					same.charsRemoved += author.charsRemoved;
+				} else next.authors.push({ ...author });
+			}
+			await trx
+				.deleteFrom('document_version_author')
+				.where('version_id', '=', version.id)
+				.execute();
+			await trx.deleteFrom('document_version').where('id', '=', version.id).execute();
+			await trx
+				.updateTable('document_version')
+				.set({
+					from_seq: next.fromSeq,
+					updates: next.updates,
+					chars_added: next.charsAdded,
+					chars_removed: next.charsRemoved
+				})
+				.where('id', '=', next.id)
+				.execute();
+			await trx.deleteFrom('document_version_author').where('version_id', '=', next.id).execute();
+			for (const author of next.authors)
+				await trx
+					.insertInto('document_version_author')
+					.values({
+						version_id: next.id,
+						user_id: author.userId,
+						organisation_id: author.organisationId,
+						updates: author.updates,
+						chars_added: author.charsAdded,
+						chars_removed: author.charsRemoved
+					})
+					.execute();
+		}
+		return thinned.length;
+	});
+}
