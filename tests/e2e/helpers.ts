@@ -66,6 +66,9 @@ export async function expectNoAxeViolations(page: Page, state: string): Promise<
 
 /** The page scrolls only vertically: nothing sticks out to the right of the viewport. */
 export async function expectNoHorizontalScroll(page: Page): Promise<void> {
+	// Measured once the page's stylesheets are in: right after a navigation the layout may still
+	// be the unstyled one (seen once, without JavaScript: a 722 px table before its CSS applied).
+	await page.waitForLoadState('load');
 	const { scrollWidth, clientWidth, culprits } = await page.evaluate(() => {
 		const width = document.documentElement.clientWidth;
 		// The outermost elements sticking out, to say what to fix when this fails.
