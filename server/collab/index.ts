@@ -14,8 +14,7 @@ import {
 import { Room, type RoomHost, type RoomOptions } from './room';
 import { UnreadableStorageError } from '../../src/lib/server/documents/journal';
 import { recordDamage } from '../../src/lib/server/documents/storage-damage';
-import { storedSessionEnd, storedSessionEnds } from '../../src/lib/server/auth/session';
-import type { Connection } from './connection';
+import { storedSessionEnds } from '../../src/lib/server/auth/session';
 import { releaseMemory } from './release-memory';
 import { JournalWriter } from './journal-writer';
 import { securityHeaderLines } from '../security-headers';
@@ -254,13 +253,12 @@ export class CollabServer implements CollabHub {
 
 	private pingDue(): void {
 		const now = Date.now();
-		if (now >= this.nextSessionRecheckAt && !this.recheckingSessions) {
-			this.nextSessionRecheckAt = now + this.options.sessionRecheckMs;
-			this.recheckSessions();
-		}
+		// One mechanism for sessions: every minute, or as soon as a socket's session reaches the
+		// end it had when last read (a page load may have renewed it: the recheck says).
+		let sessionEnded = false;
 		for (const room of this.rooms.values()) {
 			for (const connection of room.connections) {
-				if (now >= connection.context.sessionEndsAt) this.checkSession(room, connection);
+				if (now >= connection.context.sessionEndsAt) sessionEnded = true;
 				if (now < connection.nextPingAt) continue;
 				if (!connection.alive) {
 					connection.ws.terminate();
@@ -270,6 +268,10 @@ export class CollabServer implements CollabHub {
 				connection.nextPingAt = now + this.options.pingIntervalMs;
 				connection.ws.ping();
 			}
+		}
+		if ((sessionEnded || now >= this.nextSessionRecheckAt) && !this.recheckingSessions) {
+			this.nextSessionRecheckAt = now + this.options.sessionRecheckMs;
+			this.recheckSessions();
 		}
 	}
 
@@ -296,24 +298,6 @@ export class CollabServer implements CollabHub {
 			})
 			.catch((error: Error) => this.log(`collab: session recheck failed: ${error.message}`))
 			.finally(() => (this.recheckingSessions = false));
-	}
-
-	private readonly sessionChecks = new WeakSet<Connection>();
-
-	/**
-	 * The socket's session has reached its end: it closes as logout would (4401), unless a page
-	 * load renewed the session meanwhile. Checked at most once at a time per connection.
-	 */
-	private checkSession(room: Room, connection: Connection): void {
-		if (this.sessionChecks.has(connection)) return;
-		this.sessionChecks.add(connection);
-		storedSessionEnd(this.db, connection.context.sessionId)
-			.then((endsAt) => {
-				if (endsAt !== null && endsAt > Date.now()) connection.context.sessionEndsAt = endsAt;
-				else room.disconnect(connection, CloseCode.sessionEnded, 'session expired');
-			})
-			.catch((error: Error) => this.log(`collab: session check failed: ${error.message}`))
-			.finally(() => this.sessionChecks.delete(connection));
 	}
 
 	/** Graceful shutdown: stores everything pending, compacts, then closes sockets with 1012. Idempotent. */

@@ -150,7 +150,10 @@ export class RoomJournal implements JournalSource {
 
 	/** Right after the stored state is loaded: a long journal is compacted at once. */
 	compactIfLong(): void {
-		if (this.updatesSinceSnapshot >= this.options.compactEvery) void this.compact().catch(() => {});
+		if (this.updatesSinceSnapshot >= this.options.compactEvery)
+			this.compact().catch((error: Error) =>
+				this.log(`collab: compaction of ${this.room.documentId} failed: ${error.message}`)
+			);
 	}
 
 	/** Stores the live state as the document's snapshot. One at a time. */

@@ -17,7 +17,7 @@ import type { WebSocket } from 'ws';
 import { CloseCode, MessageType } from '../../src/lib/collab/protocol';
 import type { CollabSettings } from '../../src/lib/server/config';
 import type { Db } from '../../src/lib/server/db';
-import { loadStoredState, UnreadableStorageError } from '../../src/lib/server/documents/journal';
+import { applyStoredState, loadStoredState } from '../../src/lib/server/documents/journal';
 import type { ConnectionContext } from './authenticate-upgrade';
 import { Connection, encodeMessage, encodeUpdateMessage } from './connection';
 import type { JournalWriter } from './journal-writer';
@@ -86,16 +86,7 @@ export class Room {
 	 */
 	private async load(): Promise<void> {
 		const stored = await loadStoredState(this.db, this.documentId);
-		try {
-			Y.applyUpdate(this.doc, stored.state);
-		} catch (error) {
-			throw new UnreadableStorageError(this.documentId, error);
-		}
-		if (this.doc.store.pendingStructs || this.doc.store.pendingDs)
-			throw new UnreadableStorageError(
-				this.documentId,
-				new Error('missing dependencies: part of the history is not stored')
-			);
+		applyStoredState(this.doc, this.documentId, stored.state);
 		// Registered after the initial load, so loading never writes the stored state back.
 		this.doc.on('update', this.journal.record);
 		// Until the first change, the stored bytes are the document: first replies are taken

@@ -155,18 +155,9 @@ export function sessionEnd(
 }
 
 /**
- * sessionEnd as stored now (a page load may have renewed it); null when the session is gone.
- * A collaboration socket is closed at its session's end, after asking this once more.
+ * sessionEnd as stored now (a page load may have renewed it), for many sessions at once;
+ * sessions that are gone are absent. Open collaboration sockets are checked against it.
  */
-export async function storedSessionEnd(
-	db: Db,
-	sessionId: string,
-	options: SessionOptions = SESSION_DEFAULTS
-): Promise<number | null> {
-	return (await storedSessionEnds(db, [sessionId], options)).get(sessionId) ?? null;
-}
-
-/** storedSessionEnd for many sessions at once; sessions that are gone are absent. */
 export async function storedSessionEnds(
 	db: Db,
 	sessionIds: string[],

@@ -215,13 +215,21 @@ export async function loadStoredState(db: Db, documentId: string): Promise<Store
 	};
 }
 
-/** Applies a stored state to `doc`; bytes that decode but cannot be integrated are unreadable too. */
+/**
+ * Applies a stored state to `doc`. Bytes that decode but cannot be applied, or a history with a
+ * gap (structs waiting for a dependency that is not stored), are unreadable too.
+ */
 export function applyStoredState(doc: Y.Doc, documentId: string, state: Uint8Array): void {
 	try {
 		Y.applyUpdate(doc, state);
 	} catch (error) {
 		throw new UnreadableStorageError(documentId, error);
 	}
+	if (doc.store.pendingStructs || doc.store.pendingDs)
+		throw new UnreadableStorageError(
+			documentId,
+			new Error('missing dependencies: part of the history is not stored')
+		);
 }
 
 /** The stored document in a throwaway Y.Doc (rendering, exports); the caller destroys it. */

@@ -162,21 +162,27 @@ export async function recordVersion(
 				chars_removed: charsRemoved
 			})
 			.execute();
-		for (const author of version.authors)
-			await trx
-				.insertInto('document_version_author')
-				.values({
-					version_id: version.id,
-					user_id: author.userId,
-					organisation_id: author.organisationId,
-					updates: author.updates,
-					chars_added: author.charsAdded,
-					chars_removed: author.charsRemoved
-				})
-				.execute();
+		await writeAuthors(trx, version.id, version.authors);
 		await checkpointIfDue(trx, documentId, seq, now);
 		return version;
 	});
+}
+
+async function writeAuthors(db: Db, versionId: string, authors: VersionAuthor[]): Promise<void> {
+	if (authors.length === 0) return;
+	await db
+		.insertInto('document_version_author')
+		.values(
+			authors.map((author) => ({
+				version_id: versionId,
+				user_id: author.userId,
+				organisation_id: author.organisationId,
+				updates: author.updates,
+				chars_added: author.charsAdded,
+				chars_removed: author.charsRemoved
+			}))
+		)
+		.execute();
 }
 
 /** Writes the state at `seq` when enough updates were stored since the last checkpoint. */
@@ -408,18 +414,7 @@ export async function thinVersions(db: Db, documentId: string, now = Date.now())
 				.where('id', '=', next.id)
 				.execute();
 			await trx.deleteFrom('document_version_author').where('version_id', '=', next.id).execute();
-			for (const author of next.authors)
-				await trx
-					.insertInto('document_version_author')
-					.values({
-						version_id: next.id,
-						user_id: author.userId,
-						organisation_id: author.organisationId,
-						updates: author.updates,
-						chars_added: author.charsAdded,
-						chars_removed: author.charsRemoved
-					})
-					.execute();
+			await writeAuthors(trx, next.id, next.authors);
 		}
 		return thinned.length;
 	});
