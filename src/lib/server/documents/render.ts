@@ -10,7 +10,7 @@ import type { Db } from '../db';
 import { DOCUMENT_FRAGMENT, isAllowedLink } from '../../documents/schema';
 import { readStoredDocument } from './journal';
 
-interface JsonNode {
+export interface JsonNode {
 	type: string;
 	attrs?: Record<string, unknown>;
 	content?: JsonNode[];
@@ -111,22 +111,108 @@ const MARKS: Record<
 	}
 };
 
-function renderText(node: JsonNode): string {
-	let html = escape(node.text ?? '');
-	for (const mark of node.marks ?? []) {
-		const tags = MARKS[mark.type]?.(mark.attrs);
-		if (tags) html = tags[0] + html + tags[1];
-	}
-	return html;
-}
-
 /** HTML of a ProseMirror JSON document, through the whitelist above. */
 export function renderDocumentHtml(root: JsonNode): string {
-	const render = (node: JsonNode): string => {
+	return renderNodeHtml(root, null);
+}
+
+/** Insertions and deletions to show in a rendered document (compare.ts), positions as ProseMirror counts them. */
+export interface ChangeMarks {
+	/** Display names of the authors, by index. */
+	names?: string[];
+	insertions: { from: number; to: number; author: number }[];
+	/**
+	 * What was deleted at a position of the rendered document: a text inside a paragraph, or
+	 * whole blocks between blocks (rendered with the whitelist, their text struck through).
+	 */
+	deletions: { at: number; author: number; text?: string; blocks?: JsonNode[] }[];
+}
+
+/**
+ * HTML of a ProseMirror JSON document, with the given changes shown in it. Positions are
+ * counted as ProseMirror does: the root's content starts at 0, entering or leaving a node
+ * counts 1, a character 1, a leaf node 1.
+ */
+export function renderNodeHtml(root: JsonNode, changes: ChangeMarks | null): string {
+	const names = changes?.names ?? [];
+	const who = (author: number, verb: string) =>
+		` class="cmp-${verb === 'Ajouté' ? 'ins' : 'del'} cmp-a${author % 6}" title="${verb} par ${escape(names[author] ?? 'une personne inconnue')}"`;
+	const insertions = [...(changes?.insertions ?? [])].sort((a, b) => a.from - b.from);
+	const deletions = changes?.deletions ?? [];
+	const shown = new Set<number>();
+	let pos = 0;
+
+	const deletedAt = (at: number, inline: boolean): string => {
+		let html = '';
+		deletions.forEach((deletion, index) => {
+			if (deletion.at !== at || shown.has(index)) return;
+			shown.add(index);
+			const tags = who(deletion.author, 'Supprimé');
+			if (inline || deletion.text !== undefined)
+				html += `<del${tags}>${escape(deletion.text ?? '')}</del>`;
+			else
+				html += (deletion.blocks ?? [])
+					.map((block) =>
+						renderNodeHtml(block, null).replace(
+							/(<[^>]*>)?([^<]+)/g,
+							(_, tag = '', text) => `${tag}<del${tags}>${text}</del>`
+						)
+					)
+					.join('');
+		});
+		return html;
+	};
+
+	const insertionAt = (at: number) => insertions.find((i) => i.from <= at && at < i.to);
+
+	const renderText = (node: JsonNode): string => {
+		const text = node.text ?? '';
+		const from = pos;
+		const to = from + text.length;
+		pos = to;
+		const cuts = new Set([from, to]);
+		for (const i of insertions) {
+			if (i.from > from && i.from < to) cuts.add(i.from);
+			if (i.to > from && i.to < to) cuts.add(i.to);
+		}
+		for (const d of deletions) if (d.at > from && d.at < to) cuts.add(d.at);
+		const points = [...cuts].sort((a, b) => a - b);
+		let html = '';
+		for (let k = 0; k < points.length - 1; k++) {
+			const start = points[k];
+			if (k > 0) html += deletedAt(start, true);
+			let segment = escape(text.slice(start - from, points[k + 1] - from));
+			for (const mark of node.marks ?? []) {
+				const tags = MARKS[mark.type]?.(mark.attrs);
+				if (tags) segment = tags[0] + segment + tags[1];
+			}
+			const inserted = insertionAt(start);
+			html += inserted ? `<ins${who(inserted.author, 'Ajouté')}>${segment}</ins>` : segment;
+		}
+		return html;
+	};
+
+	const render = (node: JsonNode, isRoot: boolean): string => {
+		const textblock = TEXT_BLOCKS.has(node.type);
 		if (node.type === 'text') return renderText(node);
-		const inner = (node.content ?? []).map(render).join('');
 		const tags = NODES[node.type]?.(node);
+		if (!isRoot && !node.content?.length && LEAVES.has(node.type)) {
+			pos += 1;
+			return tags ? tags[0] + tags[1] : '';
+		}
+		if (!isRoot) pos += 1;
+		let inner = '';
+		for (const child of node.content ?? []) {
+			inner += deletedAt(pos, textblock) + render(child, false);
+		}
+		inner += deletedAt(pos, textblock);
+		if (!isRoot) pos += 1;
 		return tags ? tags[0] + inner + tags[1] : inner;
 	};
-	return render(root);
+	return render(root, true);
 }
+
+/** Nodes whose content is inline (a deletion inside them is shown inline). */
+const TEXT_BLOCKS = new Set(['paragraph', 'heading', 'codeBlock']);
+/** Nodes without content: one position each. */
+const LEAVES = new Set(['hardBreak', 'horizontalRule']);

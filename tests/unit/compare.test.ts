@@ -1,0 +1,136 @@
+// Issue 11: comparing two points of the journal gives each insertion and each deletion its
+// author (replayed from the journal rows), also inside tables and lists, and renders them.
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { Db } from '../../src/lib/server/db';
+import { appendUpdates } from '../../src/lib/server/documents/journal';
+import { compareSeqs, renderComparison } from '../../src/lib/server/documents/compare';
+import { freshDb } from '../helpers/db';
+import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
+import { EditorClient, schema } from '../helpers/editor-updates';
+
+let db: Db;
+let epci: TestUser;
+let commune: TestUser;
+
+beforeAll(async () => {
+	({ db } = await freshDb());
+	const territory = await buildTerritory(db);
+	epci = await buildUser(db, territory, territory.epciId);
+	commune = await buildUser(db, territory, territory.communeId);
+});
+
+const p = (text: string) => ({ type: 'paragraph', content: text ? [{ type: 'text', text }] : [] });
+const cell = (text: string) => ({ type: 'tableCell', content: [p(text)] });
+const table = (rows: string[][]) => ({
+	type: 'table',
+	content: rows.map((row) => ({ type: 'tableRow', content: row.map(cell) }))
+});
+const list = (items: string[]) => ({
+	type: 'bulletList',
+	content: items.map((text) => ({ type: 'listItem', content: [p(text)] }))
+});
+
+/** An editor on the stored document; `write` shows a new body and stores it as `user`. */
+async function editorOn(documentId: string) {
+	const client = new EditorClient();
+	const rows = await db
+		.selectFrom('document_update')
+		.select('data')
+		.where('document_id', '=', documentId)
+		.execute();
+	for (const row of rows) Y.applyUpdate(client.doc, row.data);
+	client.take();
+	let seq = rows.length;
+	return {
+		get seq() {
+			return seq;
+		},
+		async write(user: TestUser, content: object[]) {
+			client.show(schema.nodeFromJSON({ type: 'doc', content }));
+			seq = await appendUpdates(
+				db,
+				documentId,
+				seq,
+				client.take().map((data) => ({ userId: user.id, data }))
+			);
+			return seq;
+		}
+	};
+}
+
+describe('compare', () => {
+	it('finds insertions and deletions inside a table, with their author', async () => {
+		const documentId = await buildDocument(db, epci, [[commune, 'editor']]);
+		const editor = await editorOn(documentId);
+		const from = await editor.write(epci, [
+			p('Régime indemnitaire'),
+			table([
+				['Groupe', 'Montant'],
+				['A1', '3 000 €']
+			])
+		]);
+		const to = await editor.write(commune, [
+			p('Régime indemnitaire'),
+			table([
+				['Groupe', 'Montant'],
+				['A1', '3 200 € brut']
+			])
+		]);
+
+		const comparison = await compareSeqs(db, documentId, from, to);
+		const inserted = comparison.changes.flatMap((c) =>
+			c.inserted.map((s) => ({ text: comparison.after.textBetween(c.fromB, c.toB), by: s.data }))
+		);
+		const deleted = comparison.changes.flatMap((c) =>
+			c.deleted.map((s) => ({ text: comparison.before.textBetween(c.fromA, c.toA), by: s.data }))
+		);
+		expect(inserted.map((i) => i.by)).toEqual(inserted.map(() => commune.id));
+		expect(deleted.map((d) => d.by)).toEqual(deleted.map(() => commune.id));
+		expect(inserted.map((i) => i.text).join('|')).toContain('2');
+		expect(inserted.map((i) => i.text).join('|')).toContain('brut');
+		expect(deleted.map((d) => d.text).join('|')).toContain('0');
+		// The unchanged cells are not part of any change.
+		for (const change of comparison.changes) {
+			expect(comparison.after.textBetween(change.fromB, change.toB)).not.toContain('Groupe');
+			expect(comparison.before.textBetween(change.fromA, change.toA)).not.toContain('A1');
+		}
+		expect(comparison.summary).toMatchObject({ paragraphsChanged: 1, wordsAdded: 2 });
+
+		const html = renderComparison(comparison, [{ userId: commune.id, name: 'Camille Commune' }]);
+		expect(html).toMatch(/<td><p>3 <ins[^>]*title="Ajouté par Camille Commune"[^>]*>2<\/ins>/);
+		expect(html).toMatch(/<del[^>]*title="Supprimé par Camille Commune"[^>]*>0<\/del>/);
+		expect(html).toContain('<td><p>Groupe</p></td>');
+	});
+
+	it('gives each author their own changes, and shows a deleted list item in its list', async () => {
+		const documentId = await buildDocument(db, epci, [[commune, 'editor']]);
+		const editor = await editorOn(documentId);
+		const from = await editor.write(epci, [p('Plan de formation'), list(['Tronc commun'])]);
+		await editor.write(epci, [
+			p('Plan de formation 2027'),
+			list(['Tronc commun', 'Marchés publics'])
+		]);
+		const to = await editor.write(commune, [
+			p('Plan de formation 2027'),
+			list(['Marchés publics']),
+			p('Validé en bureau')
+		]);
+
+		const comparison = await compareSeqs(db, documentId, from, to);
+		const byAuthor = new Map(comparison.summary.authors.map((a) => [a.userId, a]));
+		expect(byAuthor.get(epci.id)).toMatchObject({ wordsAdded: 3, wordsRemoved: 0 });
+		expect(byAuthor.get(commune.id)).toMatchObject({ wordsAdded: 3, wordsRemoved: 2 });
+
+		const html = renderComparison(comparison, [
+			{ userId: epci.id, name: 'Élise EPCI' },
+			{ userId: commune.id, name: 'Camille Commune' }
+		]);
+		expect(html).toMatch(/<ins[^>]*Élise EPCI[^>]*> 2027<\/ins>/);
+		// In the list: the removed item's text struck through, credited to who removed it; the
+		// added one credited to who wrote it, though the commune's edit came after it.
+		expect(html).toMatch(/<ul><li><p><del[^>]*Camille Commune[^>]*>Tronc commun<\/del>/);
+		expect(html).toMatch(/<ins[^>]*Élise EPCI[^>]*>Marchés publics<\/ins><\/p><\/li><\/ul>/);
+		expect(html).toMatch(/<p><ins[^>]*Camille Commune[^>]*>Validé en bureau<\/ins><\/p>/);
+	});
+});
