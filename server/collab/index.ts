@@ -1,6 +1,7 @@
 // The collaboration server: y-websocket protocol over `ws`, sharing the app's HTTP server.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type * as Y from 'yjs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode } from '../../src/lib/collab/protocol';
 import { releaseDatabaseMemory, type Db } from '../../src/lib/server/db';
@@ -239,6 +240,20 @@ export class CollabServer implements CollabHub {
 				.get(documentId)
 				?.closeWhere((c) => c.context.user.organisationId === organisationId, code, reason) ?? 0
 		);
+	}
+
+	async flushDocument(documentId: string): Promise<void> {
+		await this.rooms.get(documentId)?.journal.flush();
+	}
+
+	async applyServerChange(
+		documentId: string,
+		userId: string,
+		change: (doc: Y.Doc) => void
+	): Promise<void> {
+		if (this.closing) throw new Error('server closing');
+		const room = await this.acquireRoom(documentId);
+		await room.applyServerChange(userId, change);
 	}
 
 	closeSessionConnections(sessionId: string, code: number, reason: string): number {

@@ -17,6 +17,14 @@ import type { Room, RoomOptions } from './room';
 
 export type JournalOptions = Pick<RoomOptions, 'compactEvery' | 'compactMinIntervalMs'>;
 
+/**
+ * The origin of a change the server makes itself on someone's behalf (a restore): stored with
+ * that person as author, broadcast to every connection.
+ */
+export class ServerChange {
+	constructor(readonly userId: string) {}
+}
+
 /** An update applied to the document, to store then broadcast. */
 export interface PendingUpdate {
 	userId: string | null;
@@ -55,6 +63,11 @@ export class RoomJournal implements JournalSource {
 		private readonly log: (message: string) => void
 	) {}
 
+	/** The last journal position known stored: what a participant leaving has seen. */
+	get storedPosition(): number {
+		return this.storedSeq;
+	}
+
 	/** The database refused a write: nothing more is stored, the room is gone. */
 	get failed(): boolean {
 		return this.hasFailed;
@@ -70,7 +83,8 @@ export class RoomJournal implements JournalSource {
 	readonly record = (update: Uint8Array, origin: unknown): void => {
 		const connection = origin instanceof Connection ? origin : null;
 		this.pending.push({
-			userId: connection?.context.user.id ?? null,
+			userId:
+				connection?.context.user.id ?? (origin instanceof ServerChange ? origin.userId : null),
 			data: update,
 			origin: connection
 		});

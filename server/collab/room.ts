@@ -18,12 +18,13 @@ import { CloseCode, MessageType } from '../../src/lib/collab/protocol';
 import type { CollabSettings } from '../../src/lib/server/config';
 import type { Db } from '../../src/lib/server/db';
 import { applyStoredState, loadStoredState } from '../../src/lib/server/documents/journal';
+import { markSeen } from '../../src/lib/server/documents/visits';
 import type { ConnectionContext } from './authenticate-upgrade';
 import { Connection, encodeMessage, encodeUpdateMessage } from './connection';
 import type { JournalWriter } from './journal-writer';
 import { MessageReceiver } from './message-receiver';
 import { Presence } from './presence';
-import { RoomJournal, type PendingUpdate } from './room-journal';
+import { RoomJournal, ServerChange, type PendingUpdate } from './room-journal';
 import { SearchRefresh } from './search-refresh';
 import { VersionRecorder } from './version-recorder';
 
@@ -138,6 +139,21 @@ export class Room {
 		);
 	}
 
+	/**
+	 * A change the server makes on `userId`'s behalf (a restore): once everything pending is
+	 * stored, applied as one transaction, stored with them as author and broadcast to everyone
+	 * like any edit. Resolves once stored; rejects if storage failed.
+	 */
+	async applyServerChange(userId: string, change: (doc: Y.Doc) => void): Promise<void> {
+		await this.journal.flush();
+		if (this.isDestroyed || this.journal.failed) throw new Error('document unavailable');
+		this.doc.transact(() => change(this.doc), new ServerChange(userId));
+		await this.journal.flush();
+		if (this.journal.failed) throw new Error('storage failure');
+		// Loaded for this change alone: let go of it as if its last participant had left.
+		if (this.connections.size === 0 && !this.unloading) this.scheduleUnload();
+	}
+
 	// ---- connections ------------------------------------------------------------------
 
 	join(ws: WebSocket, context: ConnectionContext, nextPingAt: number): Connection {
@@ -188,6 +204,16 @@ export class Room {
 	private leave(connection: Connection): void {
 		if (!this.connections.delete(connection)) return;
 		this.presence.remove(connection);
+		// What they saw live counts as seen (« since your last visit » starts from here).
+		if (!this.journal.failed)
+			markSeen(
+				this.db,
+				this.documentId,
+				connection.context.user.id,
+				this.journal.storedPosition
+			).catch((error: Error) =>
+				this.log(`collab: visit of ${this.documentId} not recorded: ${error.message}`)
+			);
 		if (this.connections.size === 0) this.scheduleUnload();
 	}
 

@@ -14,6 +14,17 @@ export interface CollabHub {
 		code: number,
 		reason: string
 	): number;
+	/** Stores what a loaded document has pending (nothing to do when it is not loaded). */
+	flushDocument(documentId: string): Promise<void>;
+	/**
+	 * A change made by the server on a user's behalf (a restore), through the document's room
+	 * (loaded if need be): stored with that user as author, seen live by everyone connected.
+	 */
+	applyServerChange(
+		documentId: string,
+		userId: string,
+		change: (doc: import('yjs').Doc) => void
+	): Promise<void>;
 }
 
 interface Runtime {

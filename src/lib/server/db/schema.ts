@@ -173,6 +173,16 @@ export interface DocumentVersionTable {
 	updates: number;
 	chars_added: number;
 	chars_removed: number;
+	/** For a restore: the version brought back. */
+	restored_from: string | null;
+}
+
+/** The journal position a user last had of a document (« since your last visit »). */
+export interface DocumentVisitTable {
+	document_id: string;
+	user_id: string;
+	seen_seq: Millis;
+	seen_at: Millis;
 }
 
 export interface DocumentVersionAuthorTable {
@@ -212,4 +222,5 @@ export interface Database {
 	document_version: DocumentVersionTable;
 	document_version_author: DocumentVersionAuthorTable;
 	document_checkpoint: DocumentCheckpointTable;
+	document_visit: DocumentVisitTable;
 }

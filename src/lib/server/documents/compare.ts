@@ -9,10 +9,11 @@
 import * as Y from 'yjs';
 import { ChangeSet, type Change } from 'prosemirror-changeset';
 import { StepMap } from 'prosemirror-transform';
-import type { Node as PMNode, Schema } from 'prosemirror-model';
+import type { Node as PMNode } from 'prosemirror-model';
 import { yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
 import type { Db } from '../db';
-import { DOCUMENT_FRAGMENT, documentSchema } from '../../documents/schema';
+import { DOCUMENT_FRAGMENT } from '../../documents/schema';
+import { editorSchema } from './content';
 import { journalUpdates, toBytes } from './journal';
 import { CHECKPOINT_EVERY, stateAt } from './versions';
 import { renderNodeHtml, type ChangeMarks, type JsonNode } from './render';
@@ -43,12 +44,6 @@ export interface Comparison {
 	};
 }
 
-let schema: Schema | null = null;
-function editorSchema(): Schema {
-	schema ??= documentSchema();
-	return schema;
-}
-
 function readDoc(doc: Y.Doc): PMNode {
 	return yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(DOCUMENT_FRAGMENT), editorSchema());
 }
@@ -75,7 +70,10 @@ export function blockStepMap(a: PMNode, b: PMNode): StepMap | null {
 	while (start < keysA.length && start < keysB.length && keysA[start] === keysB[start]) start++;
 	let endA = keysA.length;
 	let endB = keysB.length;
-	while (endA > start && endB > start && keysA[endA - 1] === keysB[endB - 1]) (endA--, endB--);
+	while (endA > start && endB > start && keysA[endA - 1] === keysB[endB - 1]) {
+		endA--;
+		endB--;
+	}
 	if (start === endA && start === endB) return null;
 	const pairs = align(keysA, keysB, start, endA, endB);
 	const offsetsA = offsets(a);
@@ -91,7 +89,8 @@ export function blockStepMap(a: PMNode, b: PMNode): StepMap | null {
 		while (i < mi && j < mj && a.child(i).type === b.child(j).type) {
 			const range = narrow(a, b, offsetsA[i], offsetsA[i + 1], offsetsB[j], offsetsB[j + 1]);
 			if (range) ranges.push(range.fromA, range.toA - range.fromA, range.toB - range.fromB);
-			(i++, j++);
+			i++;
+			j++;
 		}
 		if (mi > i || mj > j)
 			ranges.push(offsetsA[i], offsetsA[mi] - offsetsA[i], offsetsB[mj] - offsetsB[j]);
@@ -152,7 +151,8 @@ function align(
 	for (let i = 0, j = 0; i < n && j < m;) {
 		if (keysA[start + i] === keysB[start + j]) {
 			pairs.push([start + i, start + j]);
-			(i++, j++);
+			i++;
+			j++;
 		} else if (lcs[(i + 1) * (m + 1) + j] >= lcs[i * (m + 1) + j + 1]) i++;
 		else j++;
 	}

@@ -5,10 +5,15 @@ import { DOCUMENT_FRAGMENT, documentSchema, type PMNode } from '../../documents/
 
 let schema: ReturnType<typeof documentSchema> | null = null;
 
+/** The editor's schema, built once per process (building it costs milliseconds). */
+export function editorSchema(): ReturnType<typeof documentSchema> {
+	schema ??= documentSchema();
+	return schema;
+}
+
 /** A Yjs update that creates the given document body from scratch. */
 export function updateFromProsemirrorJson(json: PMNode): Uint8Array {
-	schema ??= documentSchema();
-	const doc = prosemirrorJSONToYDoc(schema, json, DOCUMENT_FRAGMENT);
+	const doc = prosemirrorJSONToYDoc(editorSchema(), json, DOCUMENT_FRAGMENT);
 	const update = Y.encodeStateAsUpdate(doc);
 	doc.destroy();
 	return update;

@@ -33,6 +33,10 @@ export interface Version {
 	updates: number;
 	charsAdded: number;
 	charsRemoved: number;
+	/** For a restore: the version brought back. */
+	restoredFrom: string | null;
+	/** For a restore: that version's name and time, for labels (null if it was thinned). */
+	restored?: { name: string | null; createdAt: number } | null;
 	authors: VersionAuthor[];
 }
 
@@ -57,7 +61,8 @@ async function lastVersionSeq(db: Db, documentId: string): Promise<number> {
 	return Number(row?.seq ?? 0);
 }
 
-async function lastJournalSeq(db: Db, documentId: string): Promise<number> {
+/** The document's last journal position (0 when it has none): « now » in the history. */
+export async function lastJournalSeq(db: Db, documentId: string): Promise<number> {
 	const row = await db
 		.selectFrom('document_update')
 		.select(({ fn }) => fn.max('seq').as('seq'))
@@ -71,6 +76,7 @@ export interface RecordVersion {
 	name?: string | null;
 	comment?: string | null;
 	by?: string | null;
+	restoredFrom?: string | null;
 	now?: number;
 }
 
@@ -143,6 +149,7 @@ export async function recordVersion(
 			updates,
 			charsAdded,
 			charsRemoved,
+			restoredFrom: options.restoredFrom ?? null,
 			authors: [...authors.values()]
 		};
 		await trx
@@ -159,7 +166,8 @@ export async function recordVersion(
 				created_at: now,
 				updates,
 				chars_added: charsAdded,
-				chars_removed: charsRemoved
+				chars_removed: charsRemoved,
+				restored_from: version.restoredFrom
 			})
 			.execute();
 		await writeAuthors(trx, version.id, version.authors);
@@ -268,6 +276,7 @@ async function withAuthors(
 		updates: number;
 		chars_added: number;
 		chars_removed: number;
+		restored_from: string | null;
 	}[]
 ): Promise<Version[]> {
 	if (rows.length === 0) return [];
@@ -280,6 +289,14 @@ async function withAuthors(
 			rows.map((r) => r.id)
 		)
 		.execute();
+	const restoredIds = rows.flatMap((r) => (r.restored_from ? [r.restored_from] : []));
+	const restored = restoredIds.length
+		? await db
+				.selectFrom('document_version')
+				.select(['id', 'name', 'created_at'])
+				.where('id', 'in', restoredIds)
+				.execute()
+		: [];
 	return rows.map((r) => ({
 		id: r.id,
 		seq: Number(r.seq),
@@ -292,6 +309,11 @@ async function withAuthors(
 		updates: r.updates,
 		charsAdded: r.chars_added,
 		charsRemoved: r.chars_removed,
+		restoredFrom: r.restored_from,
+		restored: (() => {
+			const found = restored.find((v) => v.id === r.restored_from);
+			return found ? { name: found.name, createdAt: Number(found.created_at) } : null;
+		})(),
 		authors: authors
 			.filter((a) => a.version_id === r.id)
 			.map((a) => ({
@@ -311,9 +333,11 @@ export interface NamedAuthor extends VersionAuthor {
 
 export type NamedVersion = Omit<Version, 'authors'> & { authors: NamedAuthor[] };
 
-/** The versions with their authors' names and organisations, for pages. */
-export async function withAuthorNames(db: Db, versions: Version[]): Promise<NamedVersion[]> {
-	const ids = [...new Set(versions.flatMap((v) => v.authors.map((a) => a.userId)))];
+/** Display names and organisations of users, by id (unknown ids are absent). */
+export async function peopleByIds(
+	db: Db,
+	ids: string[]
+): Promise<Map<string, { displayName: string; organisationName: string }>> {
 	const people = ids.length
 		? await db
 				.selectFrom('app_user')
@@ -326,7 +350,14 @@ export async function withAuthorNames(db: Db, versions: Version[]): Promise<Name
 				.where('app_user.id', 'in', ids)
 				.execute()
 		: [];
-	const byId = new Map(people.map((p) => [p.id, p]));
+	return new Map(people.map((p) => [p.id, p]));
+}
+
+/** The versions with their authors' names and organisations, for pages. */
+export async function withAuthorNames(db: Db, versions: Version[]): Promise<NamedVersion[]> {
+	const byId = await peopleByIds(db, [
+		...new Set(versions.flatMap((v) => v.authors.map((a) => a.userId)))
+	]);
 	return versions.map((v) => ({
 		...v,
 		authors: v.authors.map((a) => ({

@@ -11,6 +11,9 @@ export {
 } from './access-requests';
 export {
 	nameVersion,
+	restoreVersion,
+	UNKNOWN_VERSION,
+	type RestoreHub,
 	VERSION_NAME_MAX_LENGTH,
 	VERSION_COMMENT_MAX_LENGTH,
 	VERSION_STEERS_ONLY

@@ -1,8 +1,16 @@
 // Naming a version (issue 11): a co-pilote, or the direction, gives the document's current
 // state a name (« Projet v2 pour le comité d'appui ») and an optional comment.
+import * as Y from 'yjs';
+import type { Node as PMNode } from 'prosemirror-model';
+import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
 import { inTransaction, type Db } from '../../db';
+import type { CollabHub } from '../../runtime';
+import { ID_PATTERN } from '../../ids';
+import { DOCUMENT_FRAGMENT } from '../../../documents/schema';
+import { editorSchema } from '../content';
 import type { Actor } from '../access';
-import { recordVersion } from '../versions';
+import { appendUpdates, journalEntry, readStoredDocument } from '../journal';
+import { getVersion, lastJournalSeq, recordVersion, stateAt } from '../versions';
 import { authorize, done, invalid, text, type CommandResult } from './result';
 
 export const VERSION_NAME_MAX_LENGTH = 120;
@@ -50,4 +58,90 @@ export function nameVersion(
 		});
 		return { ...done(documentId, `Version « ${name} » enregistrée.`), versionId: version?.id };
 	});
+}
+
+export const UNKNOWN_VERSION = 'Version introuvable pour ce document.';
+
+/** What a restore needs from the collaboration hub (`runtime().collab`, null while none runs). */
+export type RestoreHub = Pick<CollabHub, 'flushDocument' | 'applyServerChange'> | null;
+
+/**
+ * Restores a version (issue 11): the current document becomes that version's content through
+ * an ordinary collaborative change — y-tiptap's updateYFragment, the editor binding's own diff,
+ * so unchanged passages keep their items (and offline edits to them still merge) — stored with
+ * the restorer as author and broadcast live. The state just before is recorded as a version
+ * first, so a restore is undone by restoring that one; the restore is itself a version. The
+ * history is never rewritten. Not one transaction: the room's journal writes on its own.
+ */
+export async function restoreVersion(
+	db: Db,
+	hub: RestoreHub,
+	actor: Actor,
+	documentId: string,
+	versionId: unknown,
+	now = Date.now()
+): Promise<CommandResult<{ versionId?: string }>> {
+	const denied = await authorize(
+		db,
+		actor,
+		documentId,
+		(a) => a.canChangeBinome,
+		VERSION_STEERS_ONLY
+	);
+	if (denied) return denied;
+	const id = text(versionId);
+	const version = ID_PATTERN.test(id) ? await getVersion(db, documentId, id) : null;
+	if (!version) return invalid(404, UNKNOWN_VERSION);
+	const source = await stateAt(db, documentId, version.seq);
+	let target: PMNode;
+	try {
+		target = yXmlFragmentToProseMirrorRootNode(
+			source.getXmlFragment(DOCUMENT_FRAGMENT),
+			editorSchema()
+		);
+	} finally {
+		source.destroy();
+	}
+	const change = (doc: Y.Doc) =>
+		updateYFragment(doc, doc.getXmlFragment(DOCUMENT_FRAGMENT), target, {
+			mapping: new Map(),
+			isOMark: new Map()
+		});
+
+	await hub?.flushDocument(documentId);
+	await recordVersion(db, documentId, { kind: 'auto', now }); // the state before, if new
+	if (hub) await hub.applyServerChange(documentId, actor.id, change);
+	else await changeStoredDocument(db, documentId, actor.id, change);
+	const restore = await recordVersion(db, documentId, {
+		kind: 'restore',
+		by: actor.id,
+		restoredFrom: version.id,
+		now: now + 1 // after the version of the state before, in the same millisecond
+	});
+	return {
+		...done(
+			documentId,
+			'Version restaurée : le document a repris ce contenu pour tous les participants.'
+		),
+		versionId: restore?.id
+	};
+}
+
+/** Without a collaboration server in this process: the change goes straight to the journal. */
+async function changeStoredDocument(
+	db: Db,
+	documentId: string,
+	userId: string,
+	change: (doc: Y.Doc) => void
+): Promise<void> {
+	const doc = await readStoredDocument(db, documentId);
+	try {
+		const before = Y.encodeStateVector(doc);
+		change(doc);
+		await appendUpdates(db, documentId, await lastJournalSeq(db, documentId), [
+			journalEntry(userId, [Y.encodeStateAsUpdate(doc, before)])
+		]);
+	} finally {
+		doc.destroy();
+	}
 }

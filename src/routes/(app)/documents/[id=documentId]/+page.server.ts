@@ -13,7 +13,8 @@ import { listPendingAccessRequests } from '$lib/server/documents/queries';
 import { renderStoredHtml } from '$lib/server/documents/render';
 import { UnreadableStorageError } from '$lib/server/documents/journal';
 import { setAsideNote } from '$lib/server/documents/storage-damage';
-import { listVersions, withAuthorNames } from '$lib/server/documents/versions';
+import { lastJournalSeq, listVersions, withAuthorNames } from '$lib/server/documents/versions';
+import { markSeen, sinceLastVisit } from '$lib/server/documents/visits';
 import { requireDocumentAccess, settle } from '$lib/server/documents/page-access';
 import { listOrganisations, listTerritoryUsers } from '$lib/server/territory/queries';
 import { db, runtime } from '$lib/server/runtime';
@@ -46,6 +47,9 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		setAsideNote(db(), params.id),
 		listVersions(db(), params.id, { limit: 5 }).then((list) => withAuthorNames(db(), list))
 	]);
+	// What others changed since this user last had the document, then this visit is recorded.
+	const sinceVisit = await sinceLastVisit(db(), params.id, user.id);
+	await markSeen(db(), params.id, user.id, await lastJournalSeq(db(), params.id));
 	const users =
 		access.canManage || access.canChangeBinome
 			? await listTerritoryUsers(db(), user.territoryId)
@@ -78,6 +82,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		contentHtml,
 		setAside,
 		versions,
+		sinceVisit,
 		// Naming (and restoring) versions: the binôme and the direction générale.
 		canNameVersions: access.canChangeBinome
 	};

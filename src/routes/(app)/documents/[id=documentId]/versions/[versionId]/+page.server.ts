@@ -1,17 +1,17 @@
 // One version of a document, read-only: the document exactly as it was at that point of its
 // journal, rendered through the editor schema's whitelist. Whoever may read the document may
 // read its versions; a version of another document is unknown here (404).
-import { error } from '@sveltejs/kit';
-import type { PageServerLoad } from './$types';
-import { getDocument } from '$lib/server/documents';
-import { requireDocumentAccess } from '$lib/server/documents/page-access';
+import { error, fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { commands, getDocument } from '$lib/server/documents';
+import { requireDocumentAccess, settle } from '$lib/server/documents/page-access';
 import { renderDocHtml } from '$lib/server/documents/render';
 import { getVersion, stateAt, withAuthorNames } from '$lib/server/documents/versions';
 import { ID_PATTERN } from '$lib/server/ids';
-import { db } from '$lib/server/runtime';
+import { db, runtime } from '$lib/server/runtime';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
-	await requireDocumentAccess(db(), locals.user!, params.id);
+	const access = await requireDocumentAccess(db(), locals.user!, params.id);
 	const version = ID_PATTERN.test(params.versionId)
 		? await getVersion(db(), params.id, params.versionId)
 		: null;
@@ -23,9 +23,22 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		return {
 			document: { id: document.id, title: document.title },
 			version: named,
-			html: renderDocHtml(doc)
+			html: renderDocHtml(doc),
+			// Restoring: the binôme and the direction générale (checked again by the command).
+			canRestore: access.canChangeBinome
 		};
 	} finally {
 		doc.destroy();
+	}
+};
+
+export const actions: Actions = {
+	restore: async ({ locals, params }) => {
+		const result = await settle(
+			runtime().collab,
+			commands.restoreVersion(db(), runtime().collab, locals.user!, params.id, params.versionId)
+		);
+		if (result.ok) return { restoreMessage: result.message };
+		return fail(result.status, { restoreMessage: result.message, restoreError: true });
 	}
 };
