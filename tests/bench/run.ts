@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick]`: our collaboration server against the reference
+// `npm run bench [-- --quick] [-- --only history]`: our collaboration server against the reference
 // @y/websocket-server 0.1.1, same workloads, alternating A/B over several rounds, driven by
 // the genuine y-websocket client from this process (the servers are child processes).
 import fs from 'node:fs';
@@ -29,6 +29,12 @@ import { PAGE_DOCUMENT_PHRASE, setupDatabase } from './setup';
 import { pageLoad, type PageLoadResult } from './page-load';
 import { fuzzDelay, updateCheckCost, type FuzzDelay, type UpdateCheckCost } from './validation';
 import { DOCUMENT_FRAGMENT } from '../../src/lib/documents/schema';
+import { printHistoryTable, versionHistory, type HistoryResult } from './history';
+
+// `npm run bench -- --only history` runs workload 8 alone (in this process, no server, no build).
+const ONLY = process.argv.includes('--only')
+	? process.argv[process.argv.indexOf('--only') + 1]
+	: null;
 
 type ServerName = 'ours' | 'reference';
 
@@ -53,6 +59,7 @@ interface Summary {
 		page: PageLoadResult;
 		updateCheck: UpdateCheckCost;
 		fuzz: FuzzDelay;
+		history: HistoryResult;
 	};
 	reference: Figures;
 }
@@ -64,8 +71,20 @@ function median(values: number[]): number {
 	return s.length % 2 ? s[middle] : (s[middle - 1] + s[middle]) / 2;
 }
 
+function machine(): string {
+	return `${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+async function historyOnly(): Promise<void> {
+	const history = await versionHistory(loadTrace('automerge-paper'));
+	printHistoryTable(history);
+	console.log(JSON.stringify({ quick: QUICK, machine: machine(), only: 'history', history }));
+}
+
 async function main(): Promise<void> {
 	process.chdir(ROOT);
+	if (ONLY === 'history') return historyOnly();
+	if (ONLY) throw new Error(`--only ${ONLY}: unknown workload (known: history)`);
 	ensureBuild();
 	const documentsNeeded = P.rounds + P.fanDocs * P.rounds + 20 + 1 + 1;
 	const setup = await setupDatabase(documentsNeeded, 8);
@@ -158,6 +177,8 @@ async function main(): Promise<void> {
 	await stop(ours);
 	await stop(reference);
 	fs.rmSync(dir, { recursive: true, force: true });
+	// 8. Version history (issue 11), in this process once the servers are stopped.
+	const history = await versionHistory(trace);
 
 	const figures = (name: ServerName): Figures => {
 		const r = results[name];
@@ -182,14 +203,20 @@ async function main(): Promise<void> {
 			storedEqualsTrace: storedMatches,
 			page,
 			updateCheck,
-			fuzz
+			fuzz,
+			history
 		},
 		reference: figures('reference')
 	};
 	printTable(summary);
-	const machine = `${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+	printHistoryTable(history);
 	console.log(
-		JSON.stringify({ quick: QUICK, machine, params: { ...P, traceTxns: count }, summary })
+		JSON.stringify({
+			quick: QUICK,
+			machine: machine(),
+			params: { ...P, traceTxns: count },
+			summary
+		})
 	);
 }
 

@@ -1,0 +1,340 @@
+// Comparing two points of a document's journal (issue 11). The journal holds every update with
+// its author, so the rows between the two points are replayed run by run (a run: consecutive
+// rows of one author); after each run the document is read as ProseMirror, and the blocks that
+// differ from the previous reading become one step map, tagged with the run's author.
+// prosemirror-changeset condenses these steps into insertions and deletions of the final
+// document against the first one, each with its author (deletions too), and narrows each
+// changed block down to the characters that changed. Rendering goes through the same whitelist
+// as every other server-side rendering of a document (render.ts).
+import * as Y from 'yjs';
+import { ChangeSet, type Change } from 'prosemirror-changeset';
+import { StepMap } from 'prosemirror-transform';
+import type { Node as PMNode } from 'prosemirror-model';
+import { yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
+import type { Db } from '../../src/lib/server/db';
+import { DOCUMENT_FRAGMENT } from '../../src/lib/documents/schema';
+import { editorSchema } from '../../src/lib/server/documents/content';
+import { journalUpdates, toBytes } from '../../src/lib/server/documents/journal';
+import { CHECKPOINT_EVERY, stateAt } from '../../src/lib/server/documents/versions';
+import { renderNodeHtml, type ChangeMarks, type JsonNode } from '../../src/lib/server/documents/render';
+
+/** Who made a change: a user id, or null for the server itself (e.g. a template). */
+export type Author = string | null;
+
+export interface AuthorChanges {
+	userId: Author;
+	charsAdded: number;
+	charsRemoved: number;
+	wordsAdded: number;
+	wordsRemoved: number;
+}
+
+export interface Comparison {
+	fromSeq: number;
+	toSeq: number;
+	/** The document at `fromSeq` and at `toSeq`. */
+	before: PMNode;
+	after: PMNode;
+	changes: readonly Change<Author>[];
+	summary: {
+		paragraphsChanged: number;
+		wordsAdded: number;
+		wordsRemoved: number;
+		authors: AuthorChanges[];
+	};
+}
+
+function readDoc(doc: Y.Doc): PMNode {
+	return yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(DOCUMENT_FRAGMENT), editorSchema());
+}
+
+/** Blocks compared whole by their JSON; a table or a list is one block (the diff goes inside). */
+function blockKeys(doc: PMNode): string[] {
+	const keys: string[] = [];
+	doc.forEach((child) => keys.push(JSON.stringify(child.toJSON())));
+	return keys;
+}
+
+/** Beyond this many blocks × blocks, the alignment falls back to trimming prefix and suffix. */
+const MAX_ALIGNMENT_CELLS = 4_000_000;
+
+/**
+ * The top-level blocks of `a` replaced in `b`, as one step map: equal blocks are aligned (a
+ * longest common subsequence), each run of unequal blocks is one replaced range. Positions are
+ * the old document's, as a StepMap wants them.
+ */
+export function blockStepMap(a: PMNode, b: PMNode): StepMap | null {
+	const keysA = blockKeys(a);
+	const keysB = blockKeys(b);
+	let start = 0;
+	while (start < keysA.length && start < keysB.length && keysA[start] === keysB[start]) start++;
+	let endA = keysA.length;
+	let endB = keysB.length;
+	while (endA > start && endB > start && keysA[endA - 1] === keysB[endB - 1]) {
+		endA--;
+		endB--;
+	}
+	if (start === endA && start === endB) return null;
+	const pairs = align(keysA, keysB, start, endA, endB);
+	const offsetsA = offsets(a);
+	const offsetsB = offsets(b);
+	const ranges: number[] = [];
+	let i = start;
+	let j = start;
+	for (const [mi, mj] of [...pairs, [endA, endB] as const]) {
+		// Unequal blocks: those of the same type, in order, are the same block edited; each is
+		// narrowed to where it really differs (a wider range would credit this run's author with
+		// text of others that it merely kept, e.g. the rest of a list). The remaining blocks were
+		// removed or added whole.
+		while (i < mi && j < mj && a.child(i).type === b.child(j).type) {
+			const range = narrow(a, b, offsetsA[i], offsetsA[i + 1], offsetsB[j], offsetsB[j + 1]);
+			if (range) ranges.push(range.fromA, range.toA - range.fromA, range.toB - range.fromB);
+			i++;
+			j++;
+		}
+		if (mi > i || mj > j)
+			ranges.push(offsetsA[i], offsetsA[mi] - offsetsA[i], offsetsB[mj] - offsetsB[j]);
+		i = mi + 1;
+		j = mj + 1;
+	}
+	return new StepMap(ranges);
+}
+
+/** The part of a[fromA, toA) and b[fromB, toB) that differs, or null when they are equal. */
+function narrow(a: PMNode, b: PMNode, fromA: number, toA: number, fromB: number, toB: number) {
+	const cutA = a.content.cut(fromA, toA);
+	const cutB = b.content.cut(fromB, toB);
+	const start = cutA.findDiffStart(cutB);
+	if (start === null) return null;
+	let { a: endA, b: endB } = cutA.findDiffEnd(cutB)!;
+	// The two scans may overlap on repeated content ("aa" → "aaa"): move the ends after the start.
+	const overlap = start - Math.min(endA, endB);
+	if (overlap > 0) {
+		endA += overlap;
+		endB += overlap;
+	}
+	return { fromA: fromA + start, toA: fromA + endA, fromB: fromB + start, toB: fromB + endB };
+}
+
+/** Start position of each top-level block, and the end of the content last. */
+function offsets(doc: PMNode): number[] {
+	const result: number[] = [];
+	let pos = 0;
+	doc.forEach((child) => {
+		result.push(pos);
+		pos += child.nodeSize;
+	});
+	result.push(pos);
+	return result;
+}
+
+/** Matched index pairs between keysA[start, endA) and keysB[start, endB), in order. */
+function align(
+	keysA: string[],
+	keysB: string[],
+	start: number,
+	endA: number,
+	endB: number
+): [number, number][] {
+	const n = endA - start;
+	const m = endB - start;
+	if (n === 0 || m === 0 || n * m > MAX_ALIGNMENT_CELLS) return [];
+	// lcs[i][j]: longest common subsequence of the suffixes from i and j.
+	const lcs = new Uint32Array((n + 1) * (m + 1));
+	for (let i = n - 1; i >= 0; i--)
+		for (let j = m - 1; j >= 0; j--)
+			lcs[i * (m + 1) + j] =
+				keysA[start + i] === keysB[start + j]
+					? lcs[(i + 1) * (m + 1) + j + 1] + 1
+					: Math.max(lcs[(i + 1) * (m + 1) + j], lcs[i * (m + 1) + j + 1]);
+	const pairs: [number, number][] = [];
+	for (let i = 0, j = 0; i < n && j < m;) {
+		if (keysA[start + i] === keysB[start + j]) {
+			pairs.push([start + i, start + j]);
+			i++;
+			j++;
+		} else if (lcs[(i + 1) * (m + 1) + j] >= lcs[i * (m + 1) + j + 1]) i++;
+		else j++;
+	}
+	return pairs;
+}
+
+interface Run {
+	userId: Author;
+	lastSeq: number;
+	updates: Uint8Array[];
+}
+
+/** The journal rows in (fromSeq, toSeq], grouped into runs of one author. */
+async function authorRuns(db: Db, documentId: string, fromSeq: number, toSeq: number) {
+	const rows = await db
+		.selectFrom('document_update')
+		.select(['seq', 'user_id', 'updates', 'data'])
+		.where('document_id', '=', documentId)
+		.where('seq', '>', fromSeq)
+		.where('seq', '<=', toSeq)
+		.orderBy('seq')
+		.execute();
+	const runs: Run[] = [];
+	for (const row of rows) {
+		const userId = row.user_id ?? null;
+		let run = runs.at(-1);
+		if (!run || run.userId !== userId) runs.push((run = { userId, lastSeq: 0, updates: [] }));
+		run.lastSeq = Number(row.seq);
+		run.updates.push(...journalUpdates(toBytes(row.data), Number(row.updates)));
+	}
+	return runs;
+}
+
+/**
+ * What changed between two points of the journal (`fromSeq` < `toSeq`), with the author of
+ * every insertion and deletion.
+ */
+export async function compareSeqs(
+	db: Db,
+	documentId: string,
+	fromSeq: number,
+	toSeq: number
+): Promise<Comparison> {
+	const ydoc = await stateAt(db, documentId, fromSeq);
+	try {
+		const before = readDoc(ydoc);
+		let current = before;
+		let set = ChangeSet.create<Author>(before);
+		for (const run of await authorRuns(db, documentId, fromSeq, toSeq)) {
+			if (run.updates.length > CHECKPOINT_EVERY) {
+				// A long run: the checkpoints rebuild its end faster than replaying it.
+				const end = await stateAt(db, documentId, run.lastSeq);
+				Y.applyUpdate(ydoc, Y.encodeStateAsUpdate(end));
+				end.destroy();
+			} else Y.applyUpdate(ydoc, Y.mergeUpdates(run.updates));
+			const t0 = performance.now();
+			const next = readDoc(ydoc);
+			(globalThis as any).readMs = ((globalThis as any).readMs ?? 0) + performance.now() - t0;
+			const t1 = performance.now();
+			const map = blockStepMap(current, next);
+			(globalThis as any).mapMs = ((globalThis as any).mapMs ?? 0) + performance.now() - t1;
+			if (map) {
+				const rs = (map as unknown as { ranges: number[] }).ranges;
+				const maps: StepMap[] = [];
+				for (let i = rs.length - 3; i >= 0; i -= 3) maps.push(new StepMap(rs.slice(i, i + 3)));
+				const t = performance.now();
+				set = set.addSteps(next, maps, run.userId);
+				(globalThis as any).addStepsMs = ((globalThis as any).addStepsMs ?? 0) + performance.now() - t;
+			}
+			current = next;
+		}
+		return {
+			fromSeq,
+			toSeq,
+			before,
+			after: current,
+			changes: set.changes,
+			summary: summarise(before, current, set.changes)
+		};
+	} finally {
+		ydoc.destroy();
+	}
+}
+
+const WORD = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
+const countWords = (text: string) => text.match(WORD)?.length ?? 0;
+
+function summarise(before: PMNode, after: PMNode, changes: readonly Change<Author>[]) {
+	const authors = new Map<Author, AuthorChanges>();
+	const authorOf = (userId: Author) => {
+		let entry = authors.get(userId);
+		if (!entry)
+			authors.set(
+				userId,
+				(entry = { userId, charsAdded: 0, charsRemoved: 0, wordsAdded: 0, wordsRemoved: 0 })
+			);
+		return entry;
+	};
+	const blocksChanged = new Set<string>();
+	const blockAt = (doc: PMNode, pos: number, side: string) => {
+		const $pos = doc.resolve(Math.min(pos, doc.content.size));
+		for (let depth = $pos.depth; depth > 0; depth--)
+			if ($pos.node(depth).isTextblock) return blocksChanged.add(`${side}${$pos.before(depth)}`);
+	};
+	let wordsAdded = 0;
+	let wordsRemoved = 0;
+	for (const change of changes) {
+		let pos = change.fromB;
+		for (const span of change.inserted) {
+			const text = after.textBetween(pos, pos + span.length, ' ', ' ');
+			const words = countWords(text);
+			const author = authorOf(span.data);
+			author.charsAdded += text.length;
+			author.wordsAdded += words;
+			wordsAdded += words;
+			pos += span.length;
+		}
+		pos = change.fromA;
+		for (const span of change.deleted) {
+			const text = before.textBetween(pos, pos + span.length, ' ', ' ');
+			const words = countWords(text);
+			const author = authorOf(span.data);
+			author.charsRemoved += text.length;
+			author.wordsRemoved += words;
+			wordsRemoved += words;
+			pos += span.length;
+		}
+		// Paragraphs touched: those of the new document the change lies in, plus those of the
+		// old one that the change removed whole (counted once each).
+		after.nodesBetween(change.fromB, Math.max(change.fromB, change.toB), (node, at) => {
+			if (node.isTextblock) blocksChanged.add(`b${at}`);
+			return !node.isTextblock;
+		});
+		blockAt(after, change.fromB, 'b');
+		before.nodesBetween(change.fromA, change.toA, (node, at) => {
+			if (node.isTextblock && at >= change.fromA && at + node.nodeSize <= change.toA)
+				blocksChanged.add(`a${at}`);
+			return !node.isTextblock;
+		});
+	}
+	return {
+		paragraphsChanged: blocksChanged.size,
+		wordsAdded,
+		wordsRemoved,
+		authors: [...authors.values()]
+	};
+}
+
+/**
+ * The new document as HTML with the changes in it: insertions as <ins>, deletions as <del> at
+ * the place they were (inline in a paragraph, or as a block of their own between blocks), each
+ * tagged with its author's index in `authors` (for the colour and the name).
+ */
+export function renderComparison(
+	comparison: Comparison,
+	authors: { userId: Author; name: string }[]
+): string {
+	const indexOf = (userId: Author) =>
+		Math.max(
+			0,
+			authors.findIndex((a) => a.userId === userId)
+		);
+	const marks: ChangeMarks = { names: authors.map((a) => a.name), insertions: [], deletions: [] };
+	for (const change of comparison.changes) {
+		let pos = change.fromB;
+		for (const span of change.inserted) {
+			marks.insertions.push({ from: pos, to: pos + span.length, author: indexOf(span.data) });
+			pos += span.length;
+		}
+		pos = change.fromA;
+		const inline = comparison.after.resolve(change.fromB).parent.isTextblock;
+		for (const span of change.deleted) {
+			const slice = comparison.before.slice(pos, pos + span.length);
+			marks.deletions.push({
+				at: change.fromB,
+				author: indexOf(span.data),
+				...(inline
+					? { text: comparison.before.textBetween(pos, pos + span.length, ' ', ' ') }
+					: { blocks: (slice.content.toJSON() as JsonNode[] | null) ?? [] })
+			});
+			pos += span.length;
+		}
+	}
+	return renderNodeHtml(comparison.after.toJSON() as JsonNode, marks);
+}

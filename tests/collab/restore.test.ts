@@ -1,0 +1,120 @@
+// Issue 11: a restore made on the server reaches connected editors live as an ordinary change,
+// is stored with the restorer as author, leaves every older version intact, and is undone by
+// restoring the version recorded just before it. Refusals change nothing.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/lib/server/db';
+import { commands } from '../../src/lib/server/documents';
+import { listVersions, stateAt } from '../../src/lib/server/documents/versions';
+import type { CollabServer } from '../../server/collab';
+import { freshDb, storedText } from '../helpers/db';
+import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
+import { connectProvider, startCollabServer, synced, waitFor } from '../helpers/collab';
+import { bodyText, paragraph } from '../helpers/content';
+
+let db: Db;
+let port: number;
+let collab: CollabServer;
+let epci: TestUser;
+let commune: TestUser;
+
+beforeAll(async () => {
+	({ db } = await freshDb());
+	const territory = await buildTerritory(db);
+	epci = await buildUser(db, territory, territory.epciId);
+	commune = await buildUser(db, territory, territory.communeId);
+	({ port, collab } = await startCollabServer(db, { unloadDelayMs: 50 }));
+});
+
+async function journalLength(documentId: string): Promise<number> {
+	return (
+		await db
+			.selectFrom('document_update')
+			.select('seq')
+			.where('document_id', '=', documentId)
+			.execute()
+	).length;
+}
+
+describe('restoring a version', () => {
+	it('reaches a connected editor live, as the restorer’s change, and keeps the history', async () => {
+		const documentId = await buildDocument(db, epci, [[commune, 'editor']], '');
+		const a = connectProvider(port, documentId, epci.token);
+		const b = connectProvider(port, documentId, commune.token);
+		await Promise.all([synced(a.provider), synced(b.provider)]);
+		paragraph(a.doc).insert(0, 'Position commune RIFSEEP.');
+		await waitFor(async () => (await storedText(db, documentId)) === 'Position commune RIFSEEP.');
+		const named = await commands.nameVersion(db, epci, documentId, {
+			name: 'Projet v1 pour le bureau',
+			comment: ''
+		});
+		expect(named.ok).toBe(true);
+		const namedId = (named as { versionId: string }).versionId;
+
+		paragraph(b.doc).insert(25, ' Ajout de la commune.');
+		await waitFor(async () => (await storedText(db, documentId)).endsWith('commune.'));
+
+		const restored = await commands.restoreVersion(db, collab, epci, documentId, namedId);
+		expect(restored).toMatchObject({ ok: true });
+		// The other editor sees it live; so does the restorer's own editor.
+		await waitFor(() => paragraph(b.doc).toString() === 'Position commune RIFSEEP.');
+		await waitFor(() => paragraph(a.doc).toString() === 'Position commune RIFSEEP.');
+		expect(await storedText(db, documentId)).toBe('Position commune RIFSEEP.');
+
+		// Stored with the restorer as author.
+		const last = await db
+			.selectFrom('document_update')
+			.select('user_id')
+			.where('document_id', '=', documentId)
+			.orderBy('seq', 'desc')
+			.executeTakeFirstOrThrow();
+		expect(last.user_id).toBe(epci.id);
+
+		// Versions: the named one, the state just before the restore, the restore.
+		const versions = await listVersions(db, documentId);
+		expect(versions.map((v) => v.kind)).toEqual(['restore', 'auto', 'named']);
+		const [restore, before, namedVersion] = versions;
+		expect(restore.restoredFrom).toBe(namedId);
+		expect(restore.restored?.name).toBe('Projet v1 pour le bureau');
+		expect(restore.authors.map((x) => x.userId)).toEqual([epci.id]);
+		// Older versions open as they were.
+		const atNamed = await stateAt(db, documentId, namedVersion.seq);
+		expect(bodyText(atNamed)).toBe('Position commune RIFSEEP.');
+		const atBefore = await stateAt(db, documentId, before.seq);
+		expect(bodyText(atBefore)).toBe('Position commune RIFSEEP. Ajout de la commune.');
+
+		// Undone by restoring the version recorded just before.
+		expect(await commands.restoreVersion(db, collab, epci, documentId, before.id)).toMatchObject({
+			ok: true
+		});
+		await waitFor(
+			() => paragraph(b.doc).toString() === 'Position commune RIFSEEP. Ajout de la commune.'
+		);
+		a.provider.destroy();
+		b.provider.destroy();
+	});
+
+	it('refuses an editor, a version of another document and an unknown id, changing nothing', async () => {
+		const documentId = await buildDocument(db, epci, [[commune, 'editor']], 'Texte.');
+		const other = await buildDocument(db, epci, [], 'Autre.');
+		const version = await commands.nameVersion(db, epci, documentId, { name: 'v1', comment: '' });
+		const foreign = await commands.nameVersion(db, epci, other, { name: 'autre', comment: '' });
+		const id = (version as { versionId: string }).versionId;
+		const foreignId = (foreign as { versionId: string }).versionId;
+		const rows = await journalLength(documentId);
+
+		expect(await commands.restoreVersion(db, collab, commune, documentId, id)).toMatchObject({
+			ok: false,
+			status: 403,
+			message: commands.VERSION_STEERS_ONLY
+		});
+		for (const bad of [foreignId, 'inconnue00000000', '', '../../x'])
+			expect(await commands.restoreVersion(db, collab, epci, documentId, bad)).toMatchObject({
+				ok: false,
+				status: 404,
+				message: 'Version introuvable pour ce document.'
+			});
+		expect(await journalLength(documentId)).toBe(rows);
+		expect(await storedText(db, documentId)).toBe('Texte.');
+		expect((await listVersions(db, documentId)).map((v) => v.kind)).toEqual(['named']);
+	});
+});
