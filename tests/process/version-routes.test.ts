@@ -101,4 +101,89 @@ describe('version history routes', () => {
 		const page = await call(`/documents/${documentId}/versions`, cast.reader);
 		expect(page.text).toContain('Projet v2 pour le comité d’appui');
 	});
+
+	it('compare, restore and attribution: rights and bad input, in French, nothing changed', async () => {
+		const { documentId } = cast;
+		const version = await recordVersion(db, documentId, { kind: 'named', name: 'À comparer' });
+		const foreign = await recordVersion(db, otherDocumentId, { kind: 'named', name: 'Ailleurs' });
+		const compare = (query: string, user: TestUser) =>
+			call(`/documents/${documentId}/versions/comparer?${query}`, user);
+
+		// Every participant compares; an outsider cannot.
+		for (const user of [cast.coLead, cast.reader, cast.annotator, cast.direction]) {
+			const page = await compare(`de=${version!.id}&a=maintenant`, user);
+			expect(page.status).toBe(200);
+			expect(page.text).toContain('Résumé');
+		}
+		expect((await compare(`de=${version!.id}`, cast.outsider)).status).toBe(403);
+		// Versions of two different documents, an unknown version, a position beyond the journal.
+		const mixed = await compare(`de=${version!.id}&a=${foreign!.id}`, cast.coLead);
+		expect(mixed.status).toBe(404);
+		expect(mixed.text).toContain('Version introuvable pour ce document.');
+		expect((await compare('de=zzzzzzzzzzzzzzzz', cast.coLead)).status).toBe(404);
+		const beyond = await compare('depuis=99999999', cast.coLead);
+		expect(beyond.status).toBe(400);
+		expect(beyond.text).toContain('n’existe pas pour ce document');
+		expect((await compare('depuis=-1', cast.coLead)).status).toBe(400);
+		expect((await compare('', cast.coLead)).status).toBe(400);
+
+		// Restore: only the binôme and the direction; a version of another document is unknown.
+		const rows = async () =>
+			(
+				await db
+					.selectFrom('document_update')
+					.select('seq')
+					.where('document_id', '=', documentId)
+					.execute()
+			).length;
+		const before = await rows();
+		const versions = (await listVersions(db, documentId)).length;
+		for (const user of [cast.editor, cast.annotator, cast.reader]) {
+			const refused = await call(
+				`/documents/${documentId}/versions/${version!.id}?/restore`,
+				user,
+				{}
+			);
+			expect(refused.status).toBe(403);
+			expect(refused.text).toContain('nomment et restaurent des versions');
+		}
+		const elsewhere = await call(
+			`/documents/${documentId}/versions/${foreign!.id}?/restore`,
+			cast.coLead,
+			{}
+		);
+		expect(elsewhere.status).toBe(404);
+		expect(elsewhere.text).toContain('Version introuvable pour ce document.');
+		expect(await rows()).toBe(before);
+		expect((await listVersions(db, documentId)).length).toBe(versions);
+		const restored = await call(
+			`/documents/${documentId}/versions/${version!.id}?/restore`,
+			cast.direction,
+			{}
+		);
+		expect(restored.status).toBe(200);
+		expect(restored.text).toContain('Version restaurée');
+		expect((await listVersions(db, documentId))[0]).toMatchObject({
+			kind: 'restore',
+			restoredFrom: version!.id,
+			createdBy: cast.direction.id
+		});
+
+		// Attribution: participants only; a malformed or missing passage in French.
+		const attribution = (query: string, user: TestUser) =>
+			call(`/documents/${documentId}/attribution?${query}`, user);
+		const written = await call(`/documents/${otherDocumentId}/attribution?chemin=0`, cast.coLead);
+		expect(written.status).toBe(200);
+		expect(JSON.parse(written.text)).toMatchObject({ text: 'Autre document.' });
+		expect((await attribution('chemin=0', cast.outsider)).status).toBe(403);
+		const malformed = await attribution('chemin=a.b', cast.reader);
+		expect(malformed.status).toBe(400);
+		expect(malformed.text).toContain('Passage invalide');
+		const missing = await attribution('chemin=999', cast.reader);
+		expect(missing.status).toBe(404);
+		expect(missing.text).toContain('n’existe plus');
+		expect(
+			(await call(`/documents/zzzzzzzzzzzzzzzz/attribution?chemin=0`, cast.reader)).status
+		).toBe(404);
+	});
 });
