@@ -110,6 +110,8 @@ export interface HistoryResult {
 	checkpoints: number;
 	/** The final document as one Yjs update, for scale. */
 	documentStateBytes: number;
+	/** What a full state stored at every version would have cost instead (sum of their sizes). */
+	statePerVersionBytes: number;
 	databaseFileBytes: number;
 }
 
@@ -346,6 +348,7 @@ export async function versionHistory(trace: EditingTrace): Promise<HistoryResult
 			.prepare('select count(*) as n from document_checkpoint where document_id = ?')
 			.pluck();
 		let checkpointsSoFar = 0;
+		let statePerVersionBytes = 0;
 		let lastSeq = 0;
 		let updates = 0;
 		let edits = 0;
@@ -366,6 +369,7 @@ export async function versionHistory(trace: EditingTrace): Promise<HistoryResult
 				entries.push(journalEntry(author, pending.slice(i, i + ROW_UPDATES)));
 			updates += pending.length;
 			pending = [];
+			statePerVersionBytes += Y.encodeStateAsUpdate(doc).length;
 			const now = base + run * MINUTE;
 			lastSeq = await append(lastSeq, entries, now);
 			const { version, ms } = await record(now);
@@ -496,6 +500,7 @@ export async function versionHistory(trace: EditingTrace): Promise<HistoryResult
 			storage: before,
 			checkpoints: before.document_checkpoint.rows,
 			documentStateBytes,
+			statePerVersionBytes,
 			databaseFileBytes: fs.statSync(databaseFile).size
 		};
 	} finally {
@@ -554,7 +559,11 @@ export function printHistoryTable(h: HistoryResult): void {
 			kb(s.document_version.payload + s.document_version_author.payload),
 			''
 		],
-		['Final document state, one update (KB)', kb(h.documentStateBytes), ''],
+		[
+			'Final document state, one update / a state at every version instead (KB)',
+			`${kb(h.documentStateBytes)} / ${kb(h.statePerVersionBytes)}`,
+			''
+		],
 		[
 			'Recording a version (+ thinning), p50 / max / p50 with a checkpoint (ms)',
 			`${ms(h.recordP50Ms)} / ${ms(h.recordMaxMs)} / ${ms(h.recordCheckpointP50Ms)}`,

@@ -3,6 +3,7 @@ import type { PageServerLoad } from './$types';
 import { getDocument } from '$lib/server/documents';
 import { requireDocumentAccess } from '$lib/server/documents/page-access';
 import { listVersions, withAuthorNames } from '$lib/server/documents/versions';
+import { contributionsByOrganisation } from '$lib/server/documents/attribution';
 import { db } from '$lib/server/runtime';
 
 const PAGE_SIZE = 20;
@@ -19,6 +20,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	return {
 		document: { id: document.id, title: document.title },
 		versions: await withAuthorNames(db(), page),
-		older: versions.length > PAGE_SIZE ? page[page.length - 1].seq : null
+		older: versions.length > PAGE_SIZE ? page[page.length - 1].seq : null,
+		contributions: await contributionsByOrganisation(db(), params.id)
 	};
 };
