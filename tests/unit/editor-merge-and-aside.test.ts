@@ -7,7 +7,11 @@ import { getSchema } from '@tiptap/core';
 import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
 import { DOCUMENT_FRAGMENT, documentExtensions } from '../../src/lib/documents/schema';
 import { passagesEditedOnBothSides } from '../../src/lib/editor/merge-conflicts';
-import { asideAsText, textTheServerLacks } from '../../src/lib/editor/keep-aside';
+import {
+	asideAsText,
+	editsInRemovedPassages,
+	textTheServerLacks
+} from '../../src/lib/editor/keep-aside';
 import { roleChangeNotice } from '../../src/lib/editor/access';
 
 const paragraph = (text: string) => ({
@@ -164,7 +168,7 @@ describe('text kept aside when the server refuses it', () => {
 		textAt(device, ...AMOUNT_A2).insert(0, '1 800');
 
 		const kept = textTheServerLacks(device.getXmlFragment(DOCUMENT_FRAGMENT), serverKnown);
-		expect(kept).toEqual([
+		expect(kept.map(({ label, context, text }) => ({ label, context, text }))).toEqual([
 			{ label: 'Paragraphe', context: 'Contexte. Déjà envoyé.', text: 'Refusé.' },
 			{ label: 'Cellule de tableau', context: '', text: '1 800' }
 		]);
@@ -172,6 +176,25 @@ describe('text kept aside when the server refuses it', () => {
 			'Paragraphe « Contexte. Déjà envoyé. » :\nRefusé.\n\nCellule de tableau :\n1 800'
 		);
 		expect(textTheServerLacks(server.getXmlFragment(DOCUMENT_FRAGMENT), serverKnown)).toEqual([]);
+	});
+});
+
+describe('offline edits in a passage removed meanwhile (a restore)', () => {
+	it('are found after the merge, with their text, and only those', () => {
+		const server = serverDocument();
+		const isabelle = copyOf(server);
+		// Offline, Isabelle completes « Arbitrages. » and « Contexte. »…
+		textAt(isabelle, 2).insert(11, ' Reporter à 2027.');
+		textAt(isabelle, 1).insert(9, ' Voir le bureau.');
+		// …while a restore on the server removes the « Arbitrages. » paragraph.
+		server.getXmlFragment(DOCUMENT_FRAGMENT).delete(2, 1);
+		const before = textTheServerLacks(isabelle.getXmlFragment(DOCUMENT_FRAGMENT), vector(server));
+		reconnect(isabelle, server);
+		const lost = editsInRemovedPassages(isabelle.getXmlFragment(DOCUMENT_FRAGMENT), before);
+		expect(lost.map((p) => p.text)).toEqual(['Reporter à 2027.']);
+		expect(lost[0].context).toBe('Arbitrages.');
+		// The edit to the paragraph still there merged normally: not reported.
+		expect(textAt(isabelle, 1).toString()).toBe('Contexte. Voir le bureau.');
 	});
 });
 

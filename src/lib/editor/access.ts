@@ -7,6 +7,9 @@ export interface Access {
 }
 
 export const KEPT_ASIDE = 'Vos modifications non envoyées sont mises de côté.';
+/** Offline edits merged into a passage someone removed meanwhile (a restore, a deletion). */
+export const REMOVED_WHILE_OFFLINE =
+	'Un passage que vous aviez modifié hors connexion a été supprimé entre-temps (par exemple par la restauration d’une version) : votre texte est mis de côté ci-dessous.';
 
 /** The French notice shown when the open page learns that the user's role changed. */
 export function roleChangeNotice(before: Access, after: Access, keptAside: boolean): string {

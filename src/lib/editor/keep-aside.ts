@@ -11,6 +11,8 @@ export interface AsidePassage {
 	context: string;
 	/** The text the server lacks, in order; separate runs joined by " … ". */
 	text: string;
+	/** The passage's Yjs id, to find it again after a merge. */
+	passageId?: string;
 }
 
 /**
@@ -43,7 +45,8 @@ export function textTheServerLacks(fragment: Y.XmlFragment, server: StateVector)
 			kept.push({
 				label: PASSAGE_LABELS[passage.element.nodeName] ?? 'Passage',
 				context: shorten(context.replace(/\s+/g, ' ').trim()),
-				text
+				text,
+				passageId: passage.id
 			});
 	}
 	return kept;
@@ -60,4 +63,17 @@ export function asideAsText(passages: AsidePassage[]): string {
 
 function shorten(text: string, max = 60): string {
 	return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * Of the offline edits read before a merge (`before`, from textTheServerLacks), those whose
+ * passage the merge removed (someone deleted it meanwhile, or a restore replaced it): Yjs
+ * merges them into a deleted passage, where they would vanish without a word.
+ */
+export function editsInRemovedPassages(
+	fragment: Y.XmlFragment,
+	before: AsidePassage[]
+): AsidePassage[] {
+	const alive = new Set(passagesOf(fragment).map((passage) => passage.id));
+	return before.filter((passage) => passage.passageId && !alive.has(passage.passageId));
 }

@@ -25,8 +25,8 @@ import {
 } from '$lib/collab/protocol';
 import { DOCUMENT_FRAGMENT, documentExtensions } from '$lib/documents/schema';
 import type { Role } from '$lib/documents/vocabulary';
-import { KEPT_ASIDE, roleChangeNotice, type Access } from './access';
-import { textTheServerLacks, type AsidePassage } from './keep-aside';
+import { KEPT_ASIDE, REMOVED_WHILE_OFFLINE, roleChangeNotice, type Access } from './access';
+import { editsInRemovedPassages, textTheServerLacks, type AsidePassage } from './keep-aside';
 import { passagesEditedOnBothSides, type FlaggedPassage } from './merge-conflicts';
 import { mergeFlags, mergeFlagsKey } from './merge-decorations';
 import { localCacheName, readNote, writeNote } from './local-cache';
@@ -48,6 +48,8 @@ interface Live {
 	localAtOpen: StateVector | null;
 	/** The server's state vector from its sync step 1 on this socket. */
 	serverAtJoin: StateVector | null;
+	/** This device's edits the server lacked when the socket opened (see #readServerSync). */
+	offlineAtJoin: AsidePassage[];
 	/** serverAtJoin plus everything the server sent since: what the server is known to hold. */
 	serverKnown: StateVector | null;
 	/** The merge of this socket was already examined for passages edited on both sides. */
@@ -235,6 +237,7 @@ export class EditorSession {
 			localLoaded: false,
 			localAtOpen: null,
 			serverAtJoin: null,
+			offlineAtJoin: [],
 			serverKnown: null,
 			mergeChecked: false,
 			flaggedHere: [],
@@ -273,6 +276,7 @@ export class EditorSession {
 				Object.assign(live, {
 					localAtOpen: null,
 					serverAtJoin: null,
+					offlineAtJoin: [],
 					serverKnown: null,
 					mergeChecked: false
 				});
@@ -350,6 +354,12 @@ export class EditorSession {
 		const payload = decoding.readVarUint8Array(decoder);
 		if (type === syncProtocol.messageYjsSyncStep1) {
 			live.serverAtJoin = Y.decodeStateVector(payload);
+			// Before the server's content arrives: this device's edits the server lacks, to
+			// tell after the merge those that landed in a passage removed meanwhile.
+			live.offlineAtJoin = textTheServerLacks(
+				live.doc.getXmlFragment(DOCUMENT_FRAGMENT),
+				live.serverAtJoin
+			);
 			live.serverKnown = new Map(live.serverAtJoin);
 			this.#checkMerge(live);
 		} else if (live.serverKnown) {
@@ -367,6 +377,15 @@ export class EditorSession {
 			return;
 		live.mergeChecked = true;
 		if (!this.access.canEdit) return; // a reader's edits do not merge: they are kept aside
+		const lost = editsInRemovedPassages(
+			live.doc.getXmlFragment(DOCUMENT_FRAGMENT),
+			live.offlineAtJoin
+		);
+		if (lost.length) {
+			this.aside = [...this.aside, ...lost];
+			writeNote('kept-aside', this.me.id, this.documentId, this.aside);
+			this.notice = REMOVED_WHILE_OFFLINE;
+		}
 		const found = passagesEditedOnBothSides(
 			live.doc.getXmlFragment(DOCUMENT_FRAGMENT),
 			live.localAtOpen,
