@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/lib/server/db';
 import { commands } from '../../src/lib/server/documents';
+import { appendUpdates } from '../../src/lib/server/documents/journal';
 import { listVersions, stateAt } from '../../src/lib/server/documents/versions';
 import type { CollabServer } from '../../server/collab';
 import { freshDb, storedText } from '../helpers/db';
@@ -115,6 +116,24 @@ describe('restoring a version', () => {
 			});
 		expect(await journalLength(documentId)).toBe(rows);
 		expect(await storedText(db, documentId)).toBe('Texte.');
+		expect((await listVersions(db, documentId)).map((v) => v.kind)).toEqual(['named']);
+	});
+
+	it('fails with a French 503 and changes nothing when the document cannot be read', async () => {
+		const documentId = await buildDocument(db, epci, [], 'Texte sain.');
+		const named = await commands.nameVersion(db, epci, documentId, { name: 'v1', comment: '' });
+		const id = (named as { versionId: string }).versionId;
+		// A stored row that does not decode (disk damage): the room cannot load the document.
+		await appendUpdates(db, documentId, await journalLength(documentId), [
+			{ userId: epci.id, data: new Uint8Array([255, 255, 255, 1, 2]) }
+		]);
+		const rows = await journalLength(documentId);
+		expect(await commands.restoreVersion(db, collab, epci, documentId, id)).toMatchObject({
+			ok: false,
+			status: 503,
+			message: commands.RESTORE_FAILED
+		});
+		expect(await journalLength(documentId)).toBe(rows);
 		expect((await listVersions(db, documentId)).map((v) => v.kind)).toEqual(['named']);
 	});
 });

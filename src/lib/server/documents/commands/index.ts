@@ -13,6 +13,7 @@ export {
 	nameVersion,
 	restoreVersion,
 	UNKNOWN_VERSION,
+	RESTORE_FAILED,
 	type RestoreHub,
 	VERSION_NAME_MAX_LENGTH,
 	VERSION_COMMENT_MAX_LENGTH,

@@ -21,7 +21,7 @@ export type CommandSuccess<T extends object = object> = {
 
 export interface CommandFailure {
 	ok: false;
-	status: 400 | 403 | 404;
+	status: 400 | 403 | 404 | 503;
 	message: string;
 	/** The form field the message is about, when there is one. */
 	field?: string;
@@ -57,7 +57,7 @@ export function done(
 }
 
 export function invalid(
-	status: 400 | 404,
+	status: 400 | 404 | 503,
 	message: string,
 	field?: string,
 	errors?: FieldError[]

@@ -61,6 +61,8 @@ export function nameVersion(
 }
 
 export const UNKNOWN_VERSION = 'Version introuvable pour ce document.';
+export const RESTORE_FAILED =
+	'La restauration n’a pas pu être faite : le document n’a pas été modifié. Réessayez dans un instant ; si cela persiste, prévenez l’administrateur.';
 
 /** What a restore needs from the collaboration hub (`runtime().collab`, null while none runs). */
 export type RestoreHub = Pick<CollabHub, 'flushDocument' | 'applyServerChange'> | null;
@@ -92,26 +94,23 @@ export async function restoreVersion(
 	const id = text(versionId);
 	const version = ID_PATTERN.test(id) ? await getVersion(db, documentId, id) : null;
 	if (!version) return invalid(404, UNKNOWN_VERSION);
-	const source = await stateAt(db, documentId, version.seq);
-	let target: PMNode;
 	try {
-		target = yXmlFragmentToProseMirrorRootNode(
-			source.getXmlFragment(DOCUMENT_FRAGMENT),
-			editorSchema()
-		);
-	} finally {
-		source.destroy();
+		const target = await versionContent(db, documentId, version.seq);
+		const change = (doc: Y.Doc) =>
+			updateYFragment(doc, doc.getXmlFragment(DOCUMENT_FRAGMENT), target, {
+				mapping: new Map(),
+				isOMark: new Map()
+			});
+		await hub?.flushDocument(documentId);
+		await recordVersion(db, documentId, { kind: 'auto', now }); // the state before, if new
+		if (hub) await hub.applyServerChange(documentId, actor.id, change);
+		else await changeStoredDocument(db, documentId, actor.id, change);
+	} catch (error) {
+		// Unreadable storage, a server restarting, a refused write: nothing was applied (the
+		// change is one transaction, stored before it is broadcast), the document is unchanged.
+		console.error(`restore of ${documentId} failed: ${(error as Error).message}`);
+		return invalid(503, RESTORE_FAILED);
 	}
-	const change = (doc: Y.Doc) =>
-		updateYFragment(doc, doc.getXmlFragment(DOCUMENT_FRAGMENT), target, {
-			mapping: new Map(),
-			isOMark: new Map()
-		});
-
-	await hub?.flushDocument(documentId);
-	await recordVersion(db, documentId, { kind: 'auto', now }); // the state before, if new
-	if (hub) await hub.applyServerChange(documentId, actor.id, change);
-	else await changeStoredDocument(db, documentId, actor.id, change);
 	const restore = await recordVersion(db, documentId, {
 		kind: 'restore',
 		by: actor.id,
@@ -125,6 +124,19 @@ export async function restoreVersion(
 		),
 		versionId: restore?.id
 	};
+}
+
+/** The document at a version, as the editor's ProseMirror document. */
+async function versionContent(db: Db, documentId: string, seq: number): Promise<PMNode> {
+	const source = await stateAt(db, documentId, seq);
+	try {
+		return yXmlFragmentToProseMirrorRootNode(
+			source.getXmlFragment(DOCUMENT_FRAGMENT),
+			editorSchema()
+		);
+	} finally {
+		source.destroy();
+	}
 }
 
 /** Without a collaboration server in this process: the change goes straight to the journal. */

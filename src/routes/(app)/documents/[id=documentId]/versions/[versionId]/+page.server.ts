@@ -17,7 +17,10 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		: null;
 	if (!version) error(404, 'Version introuvable pour ce document.');
 	const document = (await getDocument(db(), params.id))!;
-	const doc = await stateAt(db(), params.id, version.seq);
+	const doc = await stateAt(db(), params.id, version.seq).catch((failure: Error) => {
+		console.error(`version ${version.id} of ${params.id} not read: ${failure.message}`);
+		error(503, 'Cette partie de l’historique ne peut pas être lue ; l’administrateur est prévenu.');
+	});
 	try {
 		const [named] = await withAuthorNames(db(), [version]);
 		return {

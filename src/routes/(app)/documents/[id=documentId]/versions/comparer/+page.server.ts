@@ -18,6 +18,8 @@ import { db } from '$lib/server/runtime';
 
 const NOW = 'maintenant';
 const UNKNOWN_VERSION = 'Version introuvable pour ce document.';
+const UNREADABLE_HISTORY =
+	'Cette partie de l’historique ne peut pas être lue ; l’administrateur est prévenu.';
 
 /** A point of the history given in the address: a version id, « maintenant », or a position. */
 async function point(documentId: string, value: string | null, last: number) {
@@ -50,7 +52,13 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	// Always from the older point to the newer one.
 	if (from.seq > to.seq) [from, to] = [to, from];
 
-	const comparison = await compareSeqs(db(), params.id, from.seq, to.seq);
+	const comparison = await compareSeqs(db(), params.id, from.seq, to.seq).catch(
+		(failure: Error) => {
+			// Stored rows that cannot be read: this page fails, in French, not the process.
+			console.error(`compare of ${params.id} failed: ${failure.message}`);
+			error(503, UNREADABLE_HISTORY);
+		}
+	);
 	const ids = comparison.summary.authors.map((a) => a.userId);
 	const people = await peopleByIds(
 		db(),
