@@ -98,7 +98,9 @@ describe('compare', () => {
 		expect(comparison.summary).toMatchObject({ paragraphsChanged: 1, wordsAdded: 2 });
 
 		const html = renderComparison(comparison, [{ userId: commune.id, name: 'Camille Commune' }]);
-		expect(html).toMatch(/<td><p>3 <ins[^>]*title="Ajouté par Camille Commune"[^>]*>2<\/ins>/);
+		expect(html).toMatch(
+			/<td><p>3 (<span class="visually-hidden">[^<]*<\/span>)?<ins[^>]*title="Ajouté par Camille Commune"[^>]*>2<\/ins>/
+		);
 		expect(html).toMatch(/<del[^>]*title="Supprimé par Camille Commune"[^>]*>0<\/del>/);
 		expect(html).toContain('<td><p>Groupe</p></td>');
 	});
@@ -129,8 +131,73 @@ describe('compare', () => {
 		expect(html).toMatch(/<ins[^>]*Élise EPCI[^>]*> 2027<\/ins>/);
 		// In the list: the removed item's text struck through, credited to who removed it; the
 		// added one credited to who wrote it, though the commune's edit came after it.
-		expect(html).toMatch(/<ul><li><p><del[^>]*Camille Commune[^>]*>Tronc commun<\/del>/);
+		expect(html).toMatch(
+			/<ul><li><p>(<span class="visually-hidden">[^<]*<\/span>)?<del[^>]*Camille Commune[^>]*>Tronc commun<\/del>/
+		);
 		expect(html).toMatch(/<ins[^>]*Élise EPCI[^>]*>Marchés publics<\/ins><\/p><\/li><\/ul>/);
-		expect(html).toMatch(/<p><ins[^>]*Camille Commune[^>]*>Validé en bureau<\/ins><\/p>/);
+		expect(html).toMatch(
+			/<p><span class="visually-hidden">\[Ajouté par Camille Commune :\] <\/span><ins[^>]*Camille Commune[^>]*>Validé en bureau<\/ins><\/p>/
+		);
+	});
+
+	it('shows a deleted paragraph as struck text, never as tag text', async () => {
+		const documentId = await buildDocument(db, epci, [[commune, 'editor']]);
+		const editor = await editorOn(documentId);
+		const from = await editor.write(epci, [p('Préambule'), p('À supprimer'), p('Conclusion')]);
+		const to = await editor.write(commune, [p('Préambule'), p('Conclusion')]);
+		const html = renderComparison(await compareSeqs(db, documentId, from, to), [
+			{ userId: commune.id, name: 'Camille Commune' }
+		]);
+		// No tag printed as text: what is not inside a tag contains no "<" or ">" once unescaped.
+		expect(html.replace(/<[^>]*>/g, '')).not.toMatch(/[<>]|&lt;|&gt;/);
+		expect(html).toMatch(/<del[^>]*Camille Commune[^>]*>À supprimer<\/del>/);
+		expect(html).toContain('<p>Conclusion</p>');
+	});
+
+	it('puts each edit of one run over several paragraphs in its own place', async () => {
+		const documentId = await buildDocument(db, epci, [[commune, 'editor']]);
+		const editor = await editorOn(documentId);
+		const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo'];
+		const from = await editor.write(epci, words.map(p));
+		const to = await editor.write(
+			commune,
+			words.map((w, i) => p(i < 4 ? `${w} ${'ZYXW'[i].repeat(4)}` : w))
+		);
+		const comparison = await compareSeqs(db, documentId, from, to);
+		const inserted = comparison.changes.map((c) => comparison.after.textBetween(c.fromB, c.toB));
+		expect(inserted).toEqual([' ZZZZ', ' YYYY', ' XXXX', ' WWWW']);
+		const html = renderComparison(comparison, [{ userId: commune.id, name: 'Camille Commune' }]);
+		const visible = html.replace(/<span class="visually-hidden">[^<]*<\/span>/g, '');
+		expect(visible).toContain('<p>delta<ins');
+		expect(visible).toMatch(/<p>delta<ins[^>]*> WWWW<\/ins><\/p>/);
+	});
+
+	it('shows a removed list item and a removed table row where they were, whole', async () => {
+		const documentId = await buildDocument(db, epci, [[commune, 'editor']]);
+		const editor = await editorOn(documentId);
+		const from = await editor.write(epci, [
+			list(['a1', 'b2', 'c3']),
+			table([
+				['a', 'b'],
+				['c', 'd'],
+				['e', 'f']
+			])
+		]);
+		const to = await editor.write(commune, [
+			list(['a1', 'c3']),
+			table([
+				['a', 'b'],
+				['e', 'f']
+			])
+		]);
+		const html = renderComparison(await compareSeqs(db, documentId, from, to), [
+			{ userId: commune.id, name: 'Camille Commune' }
+		]).replace(/<span class="visually-hidden">[^<]*<\/span>/g, '');
+		expect(html).toMatch(
+			/<li><p>a1<\/p><\/li><li><p><del[^>]*>b2<\/del><\/p><\/li><li><p>c3<\/p><\/li>/
+		);
+		expect(html).toMatch(
+			/<tr><td><p><del[^>]*>c<\/del><\/p><\/td><td><p><del[^>]*>d<\/del><\/p><\/td><\/tr><tr><td><p>e<\/p><\/td>/
+		);
 	});
 });

@@ -10,7 +10,7 @@ import * as Y from 'yjs';
 import { ChangeSet, type Change } from 'prosemirror-changeset';
 import { StepMap } from 'prosemirror-transform';
 import type { Node as PMNode } from 'prosemirror-model';
-import { yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
+import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import type { Db } from '../db';
 import { DOCUMENT_FRAGMENT } from '../../documents/schema';
 import { editorSchema } from './content';
@@ -44,28 +44,84 @@ export interface Comparison {
 	};
 }
 
-function readDoc(doc: Y.Doc): PMNode {
-	return yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(DOCUMENT_FRAGMENT), editorSchema());
+/** A document read as ProseMirror, with each top-level block's JSON (its identity for the alignment). */
+interface Reading {
+	doc: PMNode;
+	keys: string[];
 }
 
-/** Blocks compared whole by their JSON; a table or a list is one block (the diff goes inside). */
-function blockKeys(doc: PMNode): string[] {
-	const keys: string[] = [];
-	doc.forEach((child) => keys.push(JSON.stringify(child.toJSON())));
-	return keys;
+/**
+ * Reads a Y.Doc as ProseMirror again and again as updates are applied, converting only the
+ * top-level blocks that changed since the previous reading: a compare reads the document once
+ * per author run, and re-reading a long document whole each time dominated its cost.
+ */
+class BlockReader {
+	private readonly fragment: Y.XmlFragment;
+	private readonly cache = new Map<unknown, { node: PMNode; key: string }>();
+	private readonly dirty = new Set<unknown>();
+
+	constructor(ydoc: Y.Doc) {
+		this.fragment = ydoc.getXmlFragment(DOCUMENT_FRAGMENT);
+		ydoc.on('afterTransaction', (transaction: Y.Transaction) => {
+			for (const type of transaction.changed.keys()) {
+				// The top-level block the change is in (a change to the body itself only moves blocks).
+				// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs types its parents loosely
+				let block: Y.AbstractType<any> = type;
+				while (block._item && block._item.parent !== this.fragment)
+					// eslint-disable-next-line @typescript-eslint/no-explicit-any
+					block = block._item.parent as Y.AbstractType<any>;
+				if (block._item) this.dirty.add(block);
+			}
+		});
+	}
+
+	read(): Reading {
+		const nodes: PMNode[] = [];
+		const keys: string[] = [];
+		for (const child of this.fragment.toArray()) {
+			let entry = this.cache.get(child);
+			if (!entry || this.dirty.has(child)) {
+				entry = convertBlock(child);
+				this.cache.set(child, entry);
+			}
+			if (!entry) continue;
+			nodes.push(entry.node);
+			keys.push(entry.key);
+		}
+		this.dirty.clear();
+		return { doc: editorSchema().node('doc', null, nodes), keys };
+	}
+}
+
+/** One top-level block as ProseMirror, through y-tiptap's JSON reading and the editor's schema. */
+function convertBlock(block: Y.XmlElement | Y.XmlText | Y.XmlHook): { node: PMNode; key: string } {
+	let node: PMNode;
+	try {
+		if (!(block instanceof Y.XmlElement)) throw new Error('not an element');
+		// y-tiptap reads a fragment's children; a stand-in fragment holding this block alone.
+		const json = yXmlFragmentToProsemirrorJSON({
+			toArray: () => [block]
+		} as unknown as Y.XmlFragment) as { content: unknown[] };
+		node = editorSchema().nodeFromJSON(json.content[0]);
+	} catch {
+		// Content the schema does not allow (stored before the server checked updates): shown
+		// as an empty paragraph rather than failing the whole comparison.
+		node = editorSchema().node('paragraph');
+	}
+	return { node, key: JSON.stringify(node.toJSON()) };
 }
 
 /** Beyond this many blocks × blocks, the alignment falls back to trimming prefix and suffix. */
 const MAX_ALIGNMENT_CELLS = 4_000_000;
 
 /**
- * The top-level blocks of `a` replaced in `b`, as one step map: equal blocks are aligned (a
- * longest common subsequence), each run of unequal blocks is one replaced range. Positions are
- * the old document's, as a StepMap wants them.
+ * The top-level blocks of `a` replaced in `b`, as replaced ranges [from, oldSize, newSize] in
+ * `a`'s positions: equal blocks are aligned (a longest common subsequence), each run of
+ * unequal blocks is a replaced range, narrowed to where its blocks really differ.
  */
-export function blockStepMap(a: PMNode, b: PMNode): StepMap | null {
-	const keysA = blockKeys(a);
-	const keysB = blockKeys(b);
+export function blockChanges(a: Reading, b: Reading): [number, number, number][] {
+	const { keys: keysA } = a;
+	const { keys: keysB } = b;
 	let start = 0;
 	while (start < keysA.length && start < keysB.length && keysA[start] === keysB[start]) start++;
 	let endA = keysA.length;
@@ -74,11 +130,11 @@ export function blockStepMap(a: PMNode, b: PMNode): StepMap | null {
 		endA--;
 		endB--;
 	}
-	if (start === endA && start === endB) return null;
+	if (start === endA && start === endB) return [];
 	const pairs = align(keysA, keysB, start, endA, endB);
-	const offsetsA = offsets(a);
-	const offsetsB = offsets(b);
-	const ranges: number[] = [];
+	const offsetsA = offsets(a.doc);
+	const offsetsB = offsets(b.doc);
+	const ranges: [number, number, number][] = [];
 	let i = start;
 	let j = start;
 	for (const [mi, mj] of [...pairs, [endA, endB] as const]) {
@@ -86,18 +142,25 @@ export function blockStepMap(a: PMNode, b: PMNode): StepMap | null {
 		// narrowed to where it really differs (a wider range would credit this run's author with
 		// text of others that it merely kept, e.g. the rest of a list). The remaining blocks were
 		// removed or added whole.
-		while (i < mi && j < mj && a.child(i).type === b.child(j).type) {
-			const range = narrow(a, b, offsetsA[i], offsetsA[i + 1], offsetsB[j], offsetsB[j + 1]);
-			if (range) ranges.push(range.fromA, range.toA - range.fromA, range.toB - range.fromB);
+		while (i < mi && j < mj && a.doc.child(i).type === b.doc.child(j).type) {
+			const range = narrow(
+				a.doc,
+				b.doc,
+				offsetsA[i],
+				offsetsA[i + 1],
+				offsetsB[j],
+				offsetsB[j + 1]
+			);
+			if (range) ranges.push([range.fromA, range.toA - range.fromA, range.toB - range.fromB]);
 			i++;
 			j++;
 		}
 		if (mi > i || mj > j)
-			ranges.push(offsetsA[i], offsetsA[mi] - offsetsA[i], offsetsB[mj] - offsetsB[j]);
+			ranges.push([offsetsA[i], offsetsA[mi] - offsetsA[i], offsetsB[mj] - offsetsB[j]]);
 		i = mi + 1;
 		j = mj + 1;
 	}
-	return new StepMap(ranges);
+	return ranges;
 }
 
 /** The part of a[fromA, toA) and b[fromB, toB) that differs, or null when they are equal. */
@@ -198,9 +261,10 @@ export async function compareSeqs(
 ): Promise<Comparison> {
 	const ydoc = await stateAt(db, documentId, fromSeq);
 	try {
-		const before = readDoc(ydoc);
-		let current = before;
-		let set = ChangeSet.create<Author>(before);
+		const reader = new BlockReader(ydoc);
+		const first = reader.read();
+		let current = first;
+		let set = ChangeSet.create<Author>(first.doc);
 		for (const run of await authorRuns(db, documentId, fromSeq, toSeq)) {
 			if (run.updates.length > CHECKPOINT_EVERY) {
 				// A long run: the checkpoints rebuild its end faster than replaying it.
@@ -208,18 +272,27 @@ export async function compareSeqs(
 				Y.applyUpdate(ydoc, Y.encodeStateAsUpdate(end));
 				end.destroy();
 			} else Y.applyUpdate(ydoc, Y.mergeUpdates(run.updates));
-			const next = readDoc(ydoc);
-			const map = blockStepMap(current, next);
-			if (map) set = set.addSteps(next, [map], run.userId);
+			const next = reader.read();
+			const ranges = blockChanges(current, next);
+			// One single-range map per range, the last range first (each leaves the positions
+			// before it unchanged): prosemirror-changeset 2.4 offsets the ranges of one
+			// multi-range map wrongly beyond the second.
+			if (ranges.length)
+				set = set.addSteps(
+					next.doc,
+					ranges.reverse().map((range) => new StepMap(range)),
+					run.userId
+				);
 			current = next;
 		}
+		const before = first.doc;
 		return {
 			fromSeq,
 			toSeq,
 			before,
-			after: current,
+			after: current.doc,
 			changes: set.changes,
-			summary: summarise(before, current, set.changes)
+			summary: summarise(before, current.doc, set.changes)
 		};
 	} finally {
 		ydoc.destroy();
@@ -311,12 +384,13 @@ export function renderComparison(
 			marks.insertions.push({ from: pos, to: pos + span.length, author: indexOf(span.data) });
 			pos += span.length;
 		}
-		pos = change.fromA;
-		const inline = comparison.after.resolve(change.fromB).parent.isTextblock;
+		const { fromA, fromB } = slideToBlockBoundary(comparison, change);
+		pos = fromA;
+		const inline = comparison.after.resolve(fromB).parent.isTextblock;
 		for (const span of change.deleted) {
 			const slice = comparison.before.slice(pos, pos + span.length);
 			marks.deletions.push({
-				at: change.fromB,
+				at: fromB,
 				author: indexOf(span.data),
 				...(inline
 					? { text: comparison.before.textBetween(pos, pos + span.length, ' ', ' ') }
@@ -326,4 +400,41 @@ export function renderComparison(
 		}
 	}
 	return renderNodeHtml(comparison.after.toJSON() as JsonNode, marks);
+}
+
+/** The token of a document starting at `pos`: a character, a node's start, or a node's end. */
+function tokenAt(doc: PMNode, pos: number): string {
+	const $pos = doc.resolve(pos);
+	if ($pos.parent.inlineContent && pos < $pos.end()) {
+		const { node, offset } = $pos.parent.childAfter($pos.parentOffset);
+		return node?.isText ? `c${node.text![$pos.parentOffset - offset]}` : `n${node?.type.name}`;
+	}
+	const after = $pos.nodeAfter;
+	return after ? `o${after.type.name}${JSON.stringify(after.attrs)}` : `x${$pos.parent.type.name}`;
+}
+
+/**
+ * Where to show a deletion. The changeset's token diff may place a removed list item, table
+ * row or paragraph across a block boundary (« b2</p></li><li><p> » rather than
+ * « <li><p>b2</p></li> »), which would show it inside the next block's text. When the same
+ * tokens precede the range as end it, the range slides back to start between blocks.
+ */
+function slideToBlockBoundary(
+	comparison: Pick<Comparison, 'before' | 'after'>,
+	change: Change<Author>
+): { fromA: number; fromB: number } {
+	const { before, after } = comparison;
+	const unmoved = { fromA: change.fromA, fromB: change.fromB };
+	if (change.fromB !== change.toB || !after.resolve(change.fromB).parent.isTextblock)
+		return unmoved;
+	for (let k = 1; k <= 8 && change.fromA - k >= 0; k++) {
+		if (tokenAt(before, change.fromA - k) !== tokenAt(before, change.toA - k)) return unmoved;
+		const fromA = change.fromA - k;
+		const fromB = change.fromB - k;
+		// Whole nodes only: a slice still open at either end would be drawn as broken blocks.
+		const slice = before.slice(fromA, change.toA - k);
+		if (slice.openStart === 0 && slice.openEnd === 0 && !after.resolve(fromB).parent.isTextblock)
+			return { fromA, fromB };
+	}
+	return unmoved;
 }

@@ -131,36 +131,44 @@ export interface ChangeMarks {
 /**
  * HTML of a ProseMirror JSON document, with the given changes shown in it. Positions are
  * counted as ProseMirror does: the root's content starts at 0, entering or leaving a node
- * counts 1, a character 1, a leaf node 1.
+ * counts 1, a character 1, a leaf node 1. `struckBy` renders a deleted block: all its text
+ * struck through, credited to that author. Each change is announced to screen readers (which
+ * do not read <ins> and <del>) by visually hidden words naming its author.
  */
-export function renderNodeHtml(root: JsonNode, changes: ChangeMarks | null): string {
-	const names = changes?.names ?? [];
-	const who = (author: number, verb: string) =>
-		` class="cmp-${verb === 'Ajouté' ? 'ins' : 'del'} cmp-a${author % 6}" title="${verb} par ${escape(names[author] ?? 'une personne inconnue')}"`;
+export function renderNodeHtml(
+	root: JsonNode,
+	changes: ChangeMarks | null,
+	struckBy: { author: number; names: string[] } | null = null
+): string {
+	const names = changes?.names ?? struckBy?.names ?? [];
+	const nameOf = (author: number) => escape(names[author] ?? 'une personne inconnue');
+	const attrs = (kind: 'ins' | 'del', author: number) =>
+		` class="cmp-${kind} cmp-a${author % 6}" title="${kind === 'ins' ? 'Ajouté' : 'Supprimé'} par ${nameOf(author)}"`;
+	const hidden = (text: string) => `<span class="visually-hidden">${text}</span>`;
+	const struck = (html: string, author: number, first: boolean) =>
+		`${first ? hidden(`[Supprimé par ${nameOf(author)} :] `) : ''}<del${attrs('del', author)}>${html}</del>`;
 	const insertions = [...(changes?.insertions ?? [])].sort((a, b) => a.from - b.from);
-	const deletions = changes?.deletions ?? [];
-	const shown = new Set<number>();
+	const deletionsAt = new Map<number, ChangeMarks['deletions']>();
+	for (const deletion of changes?.deletions ?? [])
+		deletionsAt.set(deletion.at, [...(deletionsAt.get(deletion.at) ?? []), deletion]);
 	let pos = 0;
+	let struckFirst = true;
+	const announced = new Set<ChangeMarks['insertions'][number]>();
 
+	/** What was deleted at `at`, once (the map entry is consumed). */
 	const deletedAt = (at: number, inline: boolean): string => {
-		let html = '';
-		deletions.forEach((deletion, index) => {
-			if (deletion.at !== at || shown.has(index)) return;
-			shown.add(index);
-			const tags = who(deletion.author, 'Supprimé');
-			if (inline || deletion.text !== undefined)
-				html += `<del${tags}>${escape(deletion.text ?? '')}</del>`;
-			else
-				html += (deletion.blocks ?? [])
-					.map((block) =>
-						renderNodeHtml(block, null).replace(
-							/(<[^>]*>)?([^<]+)/g,
-							(_, tag = '', text) => `${tag}<del${tags}>${text}</del>`
-						)
-					)
-					.join('');
-		});
-		return html;
+		const found = deletionsAt.get(at);
+		if (!found) return '';
+		deletionsAt.delete(at);
+		return found
+			.map((deletion) =>
+				inline || deletion.text !== undefined
+					? struck(escape(deletion.text ?? ''), deletion.author, true)
+					: (deletion.blocks ?? [])
+							.map((block) => renderNodeHtml(block, null, { author: deletion.author, names }))
+							.join('')
+			)
+			.join('');
 	};
 
 	const insertionAt = (at: number) => insertions.find((i) => i.from <= at && at < i.to);
@@ -175,19 +183,30 @@ export function renderNodeHtml(root: JsonNode, changes: ChangeMarks | null): str
 			if (i.from > from && i.from < to) cuts.add(i.from);
 			if (i.to > from && i.to < to) cuts.add(i.to);
 		}
-		for (const d of deletions) if (d.at > from && d.at < to) cuts.add(d.at);
+		for (const at of deletionsAt.keys()) if (at > from && at < to) cuts.add(at);
 		const points = [...cuts].sort((a, b) => a - b);
 		let html = '';
 		for (let k = 0; k < points.length - 1; k++) {
 			const start = points[k];
+			const end = points[k + 1];
 			if (k > 0) html += deletedAt(start, true);
-			let segment = escape(text.slice(start - from, points[k + 1] - from));
+			let segment = escape(text.slice(start - from, end - from));
 			for (const mark of node.marks ?? []) {
 				const tags = MARKS[mark.type]?.(mark.attrs);
 				if (tags) segment = tags[0] + segment + tags[1];
 			}
 			const inserted = insertionAt(start);
-			html += inserted ? `<ins${who(inserted.author, 'Ajouté')}>${segment}</ins>` : segment;
+			if (struckBy) {
+				html += struck(segment, struckBy.author, struckFirst);
+				struckFirst = false;
+			} else if (inserted) {
+				// Named once per insertion, at its first piece of text.
+				const first = !announced.has(inserted);
+				announced.add(inserted);
+				html +=
+					(first ? hidden(`[Ajouté par ${nameOf(inserted.author)} :] `) : '') +
+					`<ins${attrs('ins', inserted.author)}>${segment}</ins>`;
+			} else html += segment;
 		}
 		return html;
 	};
@@ -209,7 +228,8 @@ export function renderNodeHtml(root: JsonNode, changes: ChangeMarks | null): str
 		if (!isRoot) pos += 1;
 		return tags ? tags[0] + inner + tags[1] : inner;
 	};
-	return render(root, true);
+	// A deleted block is rendered from its own root: the block itself, not only its content.
+	return struckBy ? render({ type: 'doc', content: [root] }, true) : render(root, true);
 }
 
 /** Nodes whose content is inline (a deletion inside them is shown inline). */
