@@ -6,6 +6,7 @@ import type { Db } from '../../src/lib/server/db';
 import { commands } from '../../src/lib/server/documents';
 import { appendUpdates } from '../../src/lib/server/documents/journal';
 import { listVersions, stateAt } from '../../src/lib/server/documents/versions';
+import { attributePassage } from '../../src/lib/server/documents/attribution';
 import type { CollabServer } from '../../server/collab';
 import { freshDb, storedText } from '../helpers/db';
 import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
@@ -135,5 +136,38 @@ describe('restoring a version', () => {
 		});
 		expect(await journalLength(documentId)).toBe(rows);
 		expect((await listVersions(db, documentId)).map((v) => v.kind)).toEqual(['named']);
+	});
+
+	it('credits each restore’s text to its own restorer, though the room writes them all', async () => {
+		const director = await buildUser(db, epci.territory, epci.territory.epciId, {
+			role: 'direction'
+		});
+		const documentId = await buildDocument(db, epci, [], '');
+		const a = connectProvider(port, documentId, epci.token);
+		await synced(a.provider);
+		paragraph(a.doc).insert(0, 'Alpha.');
+		await waitFor(async () => (await storedText(db, documentId)) === 'Alpha.');
+		const v1 = await commands.nameVersion(db, epci, documentId, { name: 'v1', comment: '' });
+		a.doc.transact(() => {
+			paragraph(a.doc).delete(0, 6);
+			paragraph(a.doc).insert(0, 'Omega.');
+		});
+		await waitFor(async () => (await storedText(db, documentId)) === 'Omega.');
+		const v2 = await commands.nameVersion(db, epci, documentId, { name: 'v2', comment: '' });
+		// The room stays loaded (a is connected): both restores are written by the same Y.Doc.
+		const id = (v: unknown) => (v as { versionId: string }).versionId;
+		await commands.restoreVersion(db, collab, epci, documentId, id(v1));
+		await waitFor(() => paragraph(a.doc).toString() === 'Alpha.');
+		await commands.restoreVersion(db, collab, director, documentId, id(v2));
+		await waitFor(() => paragraph(a.doc).toString() === 'Omega.');
+		const attribution = await attributePassage(db, documentId, [0]);
+		expect(attribution?.text).toBe('Omega.');
+		// A restore diffs character by character: « a. » is what epci typed first, kept through
+		// both restores; « Omeg » was written back by the director's restore.
+		expect(attribution?.authors.map((x) => [x.userId, x.charsWritten])).toEqual([
+			[director.id, 4],
+			[epci.id, 2]
+		]);
+		a.provider.destroy();
 	});
 });

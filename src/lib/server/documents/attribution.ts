@@ -64,15 +64,21 @@ export async function attributePassage(
 			.where('document_id', '=', documentId)
 			.orderBy('seq')
 			.execute();
-		const clientAuthor = new Map<number, string>();
+		// Who brought each client's clock range: one client id may write for several people
+		// (the room's own Y.Doc writes every restore, each for its restorer).
+		const clientRanges = new Map<number, { from: number; to: number; userId: string }[]>();
 		// Deleted characters (a deleted text item keeps its length once garbage-collected).
 		const deletedHere = items.filter((item) => item.deleted && item.parent instanceof Y.XmlText);
 		const removedBy = new Map<string, number>();
 		for (const row of rows) {
 			if (!row.user_id) continue; // written by the server itself (a template)
 			for (const update of journalUpdates(toBytes(row.data), Number(row.updates))) {
-				for (const client of Y.parseUpdateMeta(update).to.keys())
-					if (!clientAuthor.has(client)) clientAuthor.set(client, row.user_id);
+				const meta = Y.parseUpdateMeta(update);
+				for (const [client, to] of meta.to) {
+					const ranges = clientRanges.get(client) ?? [];
+					ranges.push({ from: meta.from.get(client) ?? 0, to, userId: row.user_id });
+					clientRanges.set(client, ranges);
+				}
 				if (deletedHere.length === 0) continue;
 				const { ds } = Y.decodeUpdate(update);
 				for (const item of deletedHere) {
@@ -97,7 +103,10 @@ export async function attributePassage(
 		for (const item of items) {
 			if (item.deleted || !(item.content instanceof Y.ContentString)) continue;
 			text += item.content.str;
-			const userId = clientAuthor.get(item.id.client);
+			// An item lies within the range of the update that brought it (items are only ever split).
+			const userId = clientRanges
+				.get(item.id.client)
+				?.find((r) => r.from <= item.id.clock && item.id.clock < r.to)?.userId;
 			if (userId) authorOf(userId).charsWritten += item.content.str.length;
 		}
 		for (const [userId, count] of removedBy) authorOf(userId).charsRemoved += count;
