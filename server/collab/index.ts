@@ -250,10 +250,10 @@ export class CollabServer implements CollabHub {
 		documentId: string,
 		userId: string,
 		change: (doc: Y.Doc) => void
-	): Promise<void> {
+	): Promise<boolean> {
 		if (this.closing) throw new Error('server closing');
 		const room = await this.acquireRoom(documentId);
-		await room.applyServerChange(userId, change);
+		return room.applyServerChange(userId, change);
 	}
 
 	closeSessionConnections(sessionId: string, code: number, reason: string): number {

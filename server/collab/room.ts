@@ -142,16 +142,28 @@ export class Room {
 	/**
 	 * A change the server makes on `userId`'s behalf (a restore): once everything pending is
 	 * stored, applied as one transaction, stored with them as author and broadcast to everyone
-	 * like any edit. Resolves once stored; rejects if storage failed.
+	 * like any edit. Resolves once stored, with whether anything changed; rejects if the room
+	 * is going or storage failed.
 	 */
-	async applyServerChange(userId: string, change: (doc: Y.Doc) => void): Promise<void> {
+	async applyServerChange(userId: string, change: (doc: Y.Doc) => void): Promise<boolean> {
+		// No unload while the change is on its way (it would compact and drop it unseen).
+		this.cancelUnload();
 		await this.journal.flush();
-		if (this.isDestroyed || this.journal.failed) throw new Error('document unavailable');
-		this.doc.transact(() => change(this.doc), new ServerChange(userId));
+		if (this.isDestroyed || this.unloading || this.journal.failed)
+			throw new Error('document unavailable');
+		let changed = false;
+		const noteChange = () => (changed = true);
+		this.doc.on('update', noteChange);
+		try {
+			this.doc.transact(() => change(this.doc), new ServerChange(userId));
+		} finally {
+			this.doc.off('update', noteChange);
+		}
 		await this.journal.flush();
 		if (this.journal.failed) throw new Error('storage failure');
 		// Loaded for this change alone: let go of it as if its last participant had left.
 		if (this.connections.size === 0 && !this.unloading) this.scheduleUnload();
+		return changed;
 	}
 
 	// ---- connections ------------------------------------------------------------------

@@ -120,6 +120,23 @@ describe('restoring a version', () => {
 		expect((await listVersions(db, documentId)).map((v) => v.kind)).toEqual(['named']);
 	});
 
+	it('says so and records nothing when the document already is that version', async () => {
+		const documentId = await buildDocument(db, epci, [], 'Inchangé.');
+		const named = await commands.nameVersion(db, epci, documentId, { name: 'v1', comment: '' });
+		const rows = await journalLength(documentId);
+		expect(
+			await commands.restoreVersion(
+				db,
+				collab,
+				epci,
+				documentId,
+				(named as { versionId: string }).versionId
+			)
+		).toMatchObject({ ok: true, message: expect.stringContaining('déjà identique') });
+		expect(await journalLength(documentId)).toBe(rows);
+		expect((await listVersions(db, documentId)).map((v) => v.kind)).toEqual(['named']);
+	});
+
 	it('fails with a French 503 and changes nothing when the document cannot be read', async () => {
 		const documentId = await buildDocument(db, epci, [], 'Texte sain.');
 		const named = await commands.nameVersion(db, epci, documentId, { name: 'v1', comment: '' });

@@ -156,4 +156,32 @@ describe('versions', () => {
 		// Thinning again changes nothing.
 		expect(await thinVersions(db, documentId, start + 2 * 24 * HOUR)).toBe(0);
 	});
+
+	it('thinning keeps what a restore brought back and the state just before a restore', async () => {
+		const documentId = await buildDocument(db, epci, [[commune, 'editor']]);
+		const doc = new Y.Doc();
+		let seq = await loadCreated(documentId, doc);
+		const start = Date.UTC(2026, 9, 1, 9);
+		const ids: string[] = [];
+		for (let i = 0; i < 5; i++) {
+			seq = await type(documentId, doc, seq, epci, `${i}`);
+			const v = await recordVersion(db, documentId, { kind: 'auto', now: start + i * 60_000 });
+			ids.push(v!.id);
+		}
+		// A restore of the second version, just after the fourth; a later version closes the hour.
+		seq = await type(documentId, doc, seq, epci, 'r');
+		await recordVersion(db, documentId, {
+			kind: 'restore',
+			restoredFrom: ids[1],
+			now: start + 4 * 60_000 + 1
+		});
+		seq = await type(documentId, doc, seq, epci, 'z');
+		await recordVersion(db, documentId, { kind: 'auto', now: start + 50 * 60_000 });
+
+		await thinVersions(db, documentId, start + 3 * 24 * 60 * 60_000);
+		const left = new Set((await listVersions(db, documentId)).map((v) => v.id));
+		expect(left.has(ids[1])).toBe(true); // restored from
+		expect(left.has(ids[4])).toBe(true); // the state just before the restore
+		expect(left.has(ids[0]) || left.has(ids[2]) || left.has(ids[3])).toBe(false);
+	});
 });

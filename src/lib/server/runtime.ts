@@ -19,12 +19,13 @@ export interface CollabHub {
 	/**
 	 * A change made by the server on a user's behalf (a restore), through the document's room
 	 * (loaded if need be): stored with that user as author, seen live by everyone connected.
+	 * Resolves with whether it changed anything.
 	 */
 	applyServerChange(
 		documentId: string,
 		userId: string,
 		change: (doc: import('yjs').Doc) => void
-	): Promise<void>;
+	): Promise<boolean>;
 }
 
 interface Runtime {

@@ -408,6 +408,12 @@ export async function thinVersions(db: Db, documentId: string, now = Date.now())
 			lastOfBucket.set(key, version); // ascending order: the last one wins
 		}
 		const kept = new Set([...lastOfBucket.values()].map((v) => v.id));
+		// What a restore brought back, and the state just before a restore (restoring it undoes
+		// the restore), stay whatever their age.
+		versions.forEach((version, i) => {
+			if (version.restoredFrom) kept.add(version.restoredFrom);
+			if (versions[i + 1]?.kind === 'restore') kept.add(version.id);
+		});
 		const thinned = versions.filter(
 			(v, i) =>
 				v.kind === 'auto' && now - v.createdAt > DAY && !kept.has(v.id) && i < versions.length - 1

@@ -94,6 +94,7 @@ export async function restoreVersion(
 	const id = text(versionId);
 	const version = ID_PATTERN.test(id) ? await getVersion(db, documentId, id) : null;
 	if (!version) return invalid(404, UNKNOWN_VERSION);
+	let changed: boolean;
 	try {
 		const target = await versionContent(db, documentId, version.seq);
 		const change = (doc: Y.Doc) =>
@@ -103,20 +104,29 @@ export async function restoreVersion(
 			});
 		await hub?.flushDocument(documentId);
 		await recordVersion(db, documentId, { kind: 'auto', now }); // the state before, if new
-		if (hub) await hub.applyServerChange(documentId, actor.id, change);
-		else await changeStoredDocument(db, documentId, actor.id, change);
+		changed = hub
+			? await hub.applyServerChange(documentId, actor.id, change)
+			: await changeStoredDocument(db, documentId, actor.id, change);
 	} catch (error) {
-		// Unreadable storage, a server restarting, a refused write: nothing was applied (the
-		// change is one transaction, stored before it is broadcast), the document is unchanged.
+		// Unreadable storage, a server restarting, a refused write: the change is stored before
+		// anyone is sent it, so nobody saw it; the message says to check and try again.
 		console.error(`restore of ${documentId} failed: ${(error as Error).message}`);
 		return invalid(503, RESTORE_FAILED);
 	}
-	const restore = await recordVersion(db, documentId, {
-		kind: 'restore',
-		by: actor.id,
-		restoredFrom: version.id,
-		now: now + 1 // after the version of the state before, in the same millisecond
-	});
+	if (!changed)
+		return done(documentId, 'Le document est déjà identique à cette version : rien n’a changé.');
+	let restore: Awaited<ReturnType<typeof recordVersion>> = null;
+	try {
+		restore = await recordVersion(db, documentId, {
+			kind: 'restore',
+			by: actor.id,
+			restoredFrom: version.id,
+			now: now + 1 // after the version of the state before, in the same millisecond
+		});
+	} catch (error) {
+		// The change is stored and seen: the next automatic version will cover it.
+		console.error(`restore version of ${documentId} not recorded: ${(error as Error).message}`);
+	}
 	return {
 		...done(
 			documentId,
@@ -145,14 +155,17 @@ async function changeStoredDocument(
 	documentId: string,
 	userId: string,
 	change: (doc: Y.Doc) => void
-): Promise<void> {
+): Promise<boolean> {
 	const doc = await readStoredDocument(db, documentId);
 	try {
-		const before = Y.encodeStateVector(doc);
-		change(doc);
+		const updates: Uint8Array[] = [];
+		doc.on('update', (update: Uint8Array) => updates.push(update));
+		doc.transact(() => change(doc));
+		if (updates.length === 0) return false;
 		await appendUpdates(db, documentId, await lastJournalSeq(db, documentId), [
-			journalEntry(userId, [Y.encodeStateAsUpdate(doc, before)])
+			journalEntry(userId, updates)
 		]);
+		return true;
 	} finally {
 		doc.destroy();
 	}
