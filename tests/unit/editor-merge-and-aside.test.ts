@@ -190,11 +190,29 @@ describe('offline edits in a passage removed meanwhile (a restore)', () => {
 		server.getXmlFragment(DOCUMENT_FRAGMENT).delete(2, 1);
 		const before = textTheServerLacks(isabelle.getXmlFragment(DOCUMENT_FRAGMENT), vector(server));
 		reconnect(isabelle, server);
-		const lost = editsInRemovedPassages(isabelle.getXmlFragment(DOCUMENT_FRAGMENT), before);
+		const lost = editsInRemovedPassages(isabelle, before);
 		expect(lost.map((p) => p.text)).toEqual(['Reporter à 2027.']);
 		expect(lost[0].context).toBe('Arbitrages.');
 		// The edit to the paragraph still there merged normally: not reported.
 		expect(textAt(isabelle, 1).toString()).toBe('Contexte. Voir le bureau.');
+	});
+
+	it('are found inside a surviving table cell whose paragraph was removed', () => {
+		const server = serverDocument();
+		const isabelle = copyOf(server);
+		// A cell with two paragraphs; offline, Isabelle types in the second one…
+		const cell = server.getXmlFragment(DOCUMENT_FRAGMENT).get(3) as Y.XmlElement;
+		const a1 = (cell.get(1) as Y.XmlElement).get(1) as Y.XmlElement;
+		const second = new Y.XmlElement('paragraph');
+		a1.insert(1, [second]);
+		second.insert(0, [new Y.XmlText('Note.')]);
+		Y.applyUpdate(isabelle, Y.encodeStateAsUpdate(server, Y.encodeStateVector(isabelle)));
+		textAt(isabelle, 3, 1, 1, 1).insert(5, ' Voir le CST.');
+		// …while the server removes that paragraph; the cell stays.
+		a1.delete(1, 1);
+		const before = textTheServerLacks(isabelle.getXmlFragment(DOCUMENT_FRAGMENT), vector(server));
+		reconnect(isabelle, server);
+		expect(editsInRemovedPassages(isabelle, before).map((p) => p.text)).toEqual(['Voir le CST.']);
 	});
 });
 

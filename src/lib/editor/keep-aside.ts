@@ -11,8 +11,8 @@ export interface AsidePassage {
 	context: string;
 	/** The text the server lacks, in order; separate runs joined by " … ". */
 	text: string;
-	/** The passage's Yjs id, to find it again after a merge. */
-	passageId?: string;
+	/** The pieces of `text`, each with the Yjs id of its first character (to find it after a merge). */
+	pieces?: { client: number; clock: number; text: string }[];
 }
 
 /**
@@ -23,6 +23,7 @@ export function textTheServerLacks(fragment: Y.XmlFragment, server: StateVector)
 	const kept: AsidePassage[] = [];
 	for (const passage of passagesOf(fragment)) {
 		const runs: string[] = [];
+		const pieces: NonNullable<AsidePassage['pieces']> = [];
 		let run = '';
 		let context = '';
 		for (const item of passage.items) {
@@ -33,6 +34,11 @@ export function textTheServerLacks(fragment: Y.XmlFragment, server: StateVector)
 				const known = Math.max(0, (server.get(item.id.client) ?? 0) - item.id.clock);
 				run += str.slice(known);
 				context += str.slice(0, known);
+				pieces.push({
+					client: item.id.client,
+					clock: item.id.clock + known,
+					text: str.slice(known)
+				});
 			} else {
 				if (run) runs.push(run);
 				run = '';
@@ -46,7 +52,7 @@ export function textTheServerLacks(fragment: Y.XmlFragment, server: StateVector)
 				label: PASSAGE_LABELS[passage.element.nodeName] ?? 'Passage',
 				context: shorten(context.replace(/\s+/g, ' ').trim()),
 				text,
-				passageId: passage.id
+				pieces
 			});
 	}
 	return kept;
@@ -66,14 +72,24 @@ function shorten(text: string, max = 60): string {
 }
 
 /**
- * Of the offline edits read before a merge (`before`, from textTheServerLacks), those whose
- * passage the merge removed (someone deleted it meanwhile, or a restore replaced it): Yjs
- * merges them into a deleted passage, where they would vanish without a word.
+ * Of the offline edits read before a merge (`before`, from textTheServerLacks), the text the
+ * merge deleted: someone removed the passage, or the block inside it, meanwhile (a restore
+ * replacing it, say). Yjs keeps such text inside the deleted content, where it would vanish
+ * without a word. Read from the document's delete set, so nested blocks count too.
  */
-export function editsInRemovedPassages(
-	fragment: Y.XmlFragment,
-	before: AsidePassage[]
-): AsidePassage[] {
-	const alive = new Set(passagesOf(fragment).map((passage) => passage.id));
-	return before.filter((passage) => passage.passageId && !alive.has(passage.passageId));
+export function editsInRemovedPassages(doc: Y.Doc, before: AsidePassage[]): AsidePassage[] {
+	const deleted = Y.createDeleteSetFromStructStore(doc.store);
+	const lost: AsidePassage[] = [];
+	for (const passage of before) {
+		const gone = (passage.pieces ?? []).filter((piece) =>
+			Y.isDeleted(deleted, Y.createID(piece.client, piece.clock))
+		);
+		if (gone.length)
+			lost.push({
+				label: passage.label,
+				context: passage.context,
+				text: gone.map((piece) => piece.text.trim()).join(' … ')
+			});
+	}
+	return lost;
 }

@@ -377,10 +377,7 @@ export class EditorSession {
 			return;
 		live.mergeChecked = true;
 		if (!this.access.canEdit) return; // a reader's edits do not merge: they are kept aside
-		const lost = editsInRemovedPassages(
-			live.doc.getXmlFragment(DOCUMENT_FRAGMENT),
-			live.offlineAtJoin
-		);
+		const lost = editsInRemovedPassages(live.doc, live.offlineAtJoin);
 		if (lost.length) {
 			this.aside = [...this.aside, ...lost];
 			writeNote('kept-aside', this.me.id, this.documentId, this.aside);

@@ -21,7 +21,7 @@ import { db, runtime } from '$lib/server/runtime';
 import type { GrantableRole } from '$lib/documents/vocabulary';
 import { readForm } from '$lib/server/http/form';
 
-export const load: PageServerLoad = async ({ locals, params }) => {
+export const load: PageServerLoad = async ({ locals, params, request }) => {
 	const user = locals.user!;
 	const access = await requireDocumentAccess(db(), user, params.id);
 	const document = (await getDocument(db(), params.id))!;
@@ -47,9 +47,12 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		setAsideNote(db(), params.id),
 		listVersions(db(), params.id, { limit: 5 }).then((list) => withAuthorNames(db(), list))
 	]);
-	// What others changed since this user last had the document, then this visit is recorded.
+	// What others changed since this user last had the document, then this visit is recorded
+	// (on opening the page: not when the page data is reloaded after one of its forms, which
+	// would take the offer away before it was read).
 	const sinceVisit = await sinceLastVisit(db(), params.id, user.id);
-	await markSeen(db(), params.id, user.id, await lastJournalSeq(db(), params.id));
+	if (request.method === 'GET')
+		await markSeen(db(), params.id, user.id, await lastJournalSeq(db(), params.id));
 	const users =
 		access.canManage || access.canChangeBinome
 			? await listTerritoryUsers(db(), user.territoryId)

@@ -10,9 +10,12 @@ const PAGE_SIZE = 20;
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	await requireDocumentAccess(db(), locals.user!, params.id);
-	const before = Number(url.searchParams.get('avant'));
+	// A journal position: digits only, as many as a safe integer holds (a bigger one would
+	// reach PostgreSQL's bigint parser and fail the page).
+	const raw = url.searchParams.get('avant') ?? '';
+	const before = /^\d{1,15}$/.test(raw) ? Number(raw) : 0;
 	const versions = await listVersions(db(), params.id, {
-		before: Number.isInteger(before) && before > 0 ? before : undefined,
+		before: before > 0 ? before : undefined,
 		limit: PAGE_SIZE + 1
 	});
 	const page = versions.slice(0, PAGE_SIZE);

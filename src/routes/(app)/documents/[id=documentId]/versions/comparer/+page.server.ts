@@ -33,7 +33,9 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	await requireDocumentAccess(db(), locals.user!, params.id);
 	const document = (await getDocument(db(), params.id))!;
 	const last = await lastJournalSeq(db(), params.id);
-	const since = url.searchParams.get('depuis');
+	// A version chosen in « Depuis » wins over the last visit the page was opened with.
+	const chosen = url.searchParams.get('de');
+	const since = chosen ? null : url.searchParams.get('depuis');
 	let from: { seq: number; versionId: string | null };
 	if (since !== null) {
 		const seq = Number(since);
@@ -75,7 +77,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	});
 	return {
 		document: { id: document.id, title: document.title },
-		since: since !== null,
+		since: since !== null ? Number(since) : null,
 		from: from.versionId,
 		to: to.versionId,
 		versions: (await listVersions(db(), params.id, { limit: 100 })).map((v) => ({
