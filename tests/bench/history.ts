@@ -49,6 +49,12 @@ const ONE_WORD = ' budget';
 export interface Timing {
 	warm: number;
 	afterRelease: number;
+	/**
+	 * The same medians in CPU time of this process (user + system, every thread): on a machine
+	 * shared with other work, wall time also counts the waits for a core.
+	 */
+	warmCpu: number;
+	afterReleaseCpu: number;
 }
 
 /** Bytes of one table (its rows and its indexes), as SQLite stores them. */
@@ -246,20 +252,27 @@ function median(values: number[]): number {
 async function timed(
 	what: string,
 	samples: number,
-	run: (kind: 'warm-up' | keyof Timing) => Promise<unknown>
+	run: (kind: 'warm-up' | 'warm' | 'afterRelease') => Promise<unknown>
 ): Promise<Timing> {
 	await run('warm-up');
-	const times: Timing = { warm: 0, afterRelease: 0 };
+	const times = { warm: 0, afterRelease: 0, warmCpu: 0, afterReleaseCpu: 0 };
 	for (const kind of ['warm', 'afterRelease'] as const) {
-		const list: number[] = [];
+		const wall: number[] = [];
+		const cpu: number[] = [];
 		for (let i = 0; i < samples; i++) {
 			if (kind === 'afterRelease') releaseMemory();
+			const cpuStart = process.cpuUsage();
 			const start = performance.now();
 			await run(kind);
-			list.push(performance.now() - start);
+			wall.push(performance.now() - start);
+			const used = process.cpuUsage(cpuStart);
+			cpu.push((used.user + used.system) / 1000);
 		}
-		log(`  ${what}, ${kind}: ${list.map((t) => t.toFixed(1)).join(', ')} ms`);
-		times[kind] = median(list);
+		log(
+			`  ${what}, ${kind}: ${wall.map((t, i) => `${t.toFixed(1)} (cpu ${cpu[i].toFixed(1)})`).join(', ')} ms`
+		);
+		times[kind] = median(wall);
+		times[`${kind}Cpu`] = median(cpu);
 	}
 	return times;
 }

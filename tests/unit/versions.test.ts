@@ -175,7 +175,7 @@ describe('versions', () => {
 			restoredFrom: ids[1],
 			now: start + 4 * 60_000 + 1
 		});
-		seq = await type(documentId, doc, seq, epci, 'z');
+		await type(documentId, doc, seq, epci, 'z');
 		await recordVersion(db, documentId, { kind: 'auto', now: start + 50 * 60_000 });
 
 		await thinVersions(db, documentId, start + 3 * 24 * 60 * 60_000);
