@@ -6,9 +6,10 @@
 // ROW_UPDATES consecutive updates of one author, through the journal writer's own append), then
 // an automatic version is recorded and thinned as the version recorder does, one simulated
 // minute after the previous (all within the last day: thinning folds none). Then timed, median
-// of several runs after one warm-up: listing the history (what the versions page does), opening
-// a version in the middle, comparing two distant versions; and the bytes one more version
-// costs for a one-word change.
+// of several runs after one warm-up, one run after another and each right after the server's
+// idle memory release (a full GC): listing the history (what the versions page does), opening a
+// version in the middle, comparing two distant versions (what the compare page does); and the
+// bytes one more version costs for a one-word change.
 // Alone: `npm run bench -- --only history` (add `--quick` for a short version).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -531,13 +532,10 @@ export function printHistoryTable(h: HistoryResult): void {
 	const timing = (t: Timing | null, target: number, note = '') =>
 		t
 			? [
-					`${ms(t.warm)}${note} / ${ms(t.afterRelease)}`,
+					`${ms(t.warm)}${note} / ${ms(t.afterRelease)} (cpu ${ms(t.warmCpu)} / ${ms(t.afterReleaseCpu)})`,
 					`< ${target} ${t.warm < target ? '✔' : '✘'} / ${t.afterRelease < target ? '✔' : '✘'}`
 				]
-			: [
-					h.compareNote.startsWith('failed') ? 'failed (see below)' : 'not available',
-					`< ${target}`
-				];
+			: ['failed (see below)', `< ${target}`];
 	const w = h.oneWord;
 	const s = h.storage;
 	const lines: string[][] = [

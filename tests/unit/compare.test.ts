@@ -200,4 +200,24 @@ describe('compare', () => {
 			/<tr><td><p><del[^>]*>c<\/del><\/p><\/td><td><p><del[^>]*>d<\/del><\/p><\/td><\/tr><tr><td><p>e<\/p><\/td>/
 		);
 	});
+
+	it('shows a change of formatting or of a block attribute, not only text', async () => {
+		const documentId = await buildDocument(db, epci, [[commune, 'editor']]);
+		const editor = await editorOn(documentId);
+		const from = await editor.write(epci, [
+			p('Montant'),
+			{ type: 'heading', attrs: { level: 2 }, content: [{ type: 'text', text: 'Titre' }] }
+		]);
+		const to = await editor.write(commune, [
+			{
+				type: 'paragraph',
+				content: [{ type: 'text', text: 'Montant', marks: [{ type: 'bold' }] }]
+			},
+			{ type: 'heading', attrs: { level: 3 }, content: [{ type: 'text', text: 'Titre' }] }
+		]);
+		const comparison = await compareSeqs(db, documentId, from, to);
+		const html = renderComparison(comparison, [{ userId: commune.id, name: 'Camille Commune' }]);
+		expect(html).toMatch(/<ins[^>]*Camille Commune[^>]*><strong>Montant<\/strong><\/ins>/);
+		expect(html).toMatch(/<h3>.*<ins[^>]*Camille Commune[^>]*>Titre<\/ins>.*<\/h3>/);
+	});
 });

@@ -7,7 +7,7 @@
 // changed block down to the characters that changed. Rendering goes through the same whitelist
 // as every other server-side rendering of a document (render.ts).
 import * as Y from 'yjs';
-import { ChangeSet, type Change } from 'prosemirror-changeset';
+import { ChangeSet, type Change, type TokenEncoder } from 'prosemirror-changeset';
 import { StepMap } from 'prosemirror-transform';
 import type { Node as PMNode } from 'prosemirror-model';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
@@ -222,6 +222,21 @@ function align(
 	return pairs;
 }
 
+/**
+ * Tokens that carry formatting and attributes: bolding a word, ticking a task or changing a
+ * heading's level is a change to show (as the text replaced by itself, formatted), not a
+ * change counted in the summary and invisible in the document.
+ */
+const FORMAT_AWARE: TokenEncoder<number | string> = {
+	encodeCharacter: (char, marks) =>
+		marks.length
+			? `${char}:${marks.map((m) => m.type.name + JSON.stringify(m.attrs)).join(',')}`
+			: char,
+	encodeNodeStart: (node) => node.type.name + JSON.stringify(node.attrs),
+	encodeNodeEnd: (node) => `/${node.type.name}`,
+	compareTokens: (a, b) => a === b
+};
+
 interface Run {
 	userId: Author;
 	lastSeq: number;
@@ -264,7 +279,7 @@ export async function compareSeqs(
 		const reader = new BlockReader(ydoc);
 		const first = reader.read();
 		let current = first;
-		let set = ChangeSet.create<Author>(first.doc);
+		let set = ChangeSet.create<Author>(first.doc, undefined, FORMAT_AWARE);
 		for (const run of await authorRuns(db, documentId, fromSeq, toSeq)) {
 			if (run.updates.length > CHECKPOINT_EVERY) {
 				// A long run: the checkpoints rebuild its end faster than replaying it.
@@ -378,7 +393,7 @@ export function renderComparison(
 			authors.findIndex((a) => a.userId === userId)
 		);
 	const marks: ChangeMarks = { names: authors.map((a) => a.name), insertions: [], deletions: [] };
-	for (const change of comparison.changes) {
+	for (const change of comparison.changes.map((c) => widenBlockChange(comparison, c))) {
 		let pos = change.fromB;
 		for (const span of change.inserted) {
 			marks.insertions.push({ from: pos, to: pos + span.length, author: indexOf(span.data) });
@@ -402,6 +417,37 @@ export function renderComparison(
 	return renderNodeHtml(comparison.after.toJSON() as JsonNode, marks);
 }
 
+type DisplayChange = Pick<Change<Author>, 'fromA' | 'toA' | 'fromB' | 'toB'> & {
+	deleted: readonly { length: number; data: Author }[];
+	inserted: readonly { length: number; data: Author }[];
+};
+
+/**
+ * A change to a block itself (a heading's level, a cell's span), without text, is a change
+ * of a node's start token: shown as the old block struck through and the new one inserted.
+ */
+function widenBlockChange(
+	comparison: Pick<Comparison, 'before' | 'after'>,
+	change: Change<Author>
+): DisplayChange {
+	const { before, after } = comparison;
+	const oldNode = before.nodeAt(change.fromA);
+	const newNode = after.nodeAt(change.fromB);
+	const textless =
+		!before.textBetween(change.fromA, change.toA) && !after.textBetween(change.fromB, change.toB);
+	if (!textless || !oldNode?.isBlock || !newNode?.isBlock || oldNode.type.spec.tableRole)
+		return change;
+	const author = change.inserted[0]?.data ?? change.deleted[0]?.data ?? null;
+	return {
+		fromA: change.fromA,
+		toA: change.fromA + oldNode.nodeSize,
+		fromB: change.fromB,
+		toB: change.fromB + newNode.nodeSize,
+		deleted: [{ length: oldNode.nodeSize, data: author }],
+		inserted: [{ length: newNode.nodeSize, data: author }]
+	};
+}
+
 /** The token of a document starting at `pos`: a character, a node's start, or a node's end. */
 function tokenAt(doc: PMNode, pos: number): string {
 	const $pos = doc.resolve(pos);
@@ -421,7 +467,7 @@ function tokenAt(doc: PMNode, pos: number): string {
  */
 function slideToBlockBoundary(
 	comparison: Pick<Comparison, 'before' | 'after'>,
-	change: Change<Author>
+	change: DisplayChange
 ): { fromA: number; fromB: number } {
 	const { before, after } = comparison;
 	const unmoved = { fromA: change.fromA, fromB: change.fromB };
