@@ -1,7 +1,7 @@
 // Comparing two points of a document's journal (issue 11). The journal holds every update with
 // its author, so the rows between the two points are replayed run by run (a run: consecutive
 // rows of one author); after each run the document is read as ProseMirror, and the blocks that
-// differ from the previous reading become one step map, tagged with the run's author.
+// differ from the previous reading become step maps tagged with the run's author.
 // prosemirror-changeset condenses these steps into insertions and deletions of the final
 // document against the first one, each with its author (deletions too), and narrows each
 // changed block down to the characters that changed. Rendering goes through the same whitelist
