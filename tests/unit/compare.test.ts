@@ -220,4 +220,19 @@ describe('compare', () => {
 		expect(html).toMatch(/<ins[^>]*Camille Commune[^>]*><strong>Montant<\/strong><\/ins>/);
 		expect(html).toMatch(/<h3>.*<ins[^>]*Camille Commune[^>]*>Titre<\/ins>.*<\/h3>/);
 	});
+
+	it('goes on where prosemirror-changeset fails on a long rewrite of repeated text', async () => {
+		// A change merged over more than 10,000 tokens whose ends overlap made changeset 2.4
+		// throw (Span.slice on a negative range): seen replaying the paper trace.
+		const documentId = await buildDocument(db, epci, [[commune, 'editor']]);
+		const editor = await editorOn(documentId);
+		const unit = 'ab';
+		const from = await editor.write(epci, [p(unit.repeat(6000))]);
+		await editor.write(epci, [p(`X${'b'}${unit.repeat(5998)}a${'Y'}`)]);
+		const to = await editor.write(commune, [p(unit.repeat(6001))]);
+		const comparison = await compareSeqs(db, documentId, from, to);
+		expect(comparison.after.textContent).toBe(unit.repeat(6001));
+		expect(comparison.changes.length).toBeGreaterThan(0);
+		expect(renderComparison(comparison, [])).toContain('<ins');
+	});
 });

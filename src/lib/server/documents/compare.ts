@@ -7,7 +7,7 @@
 // changed block down to the characters that changed. Rendering goes through the same whitelist
 // as every other server-side rendering of a document (render.ts).
 import * as Y from 'yjs';
-import { ChangeSet, type Change, type TokenEncoder } from 'prosemirror-changeset';
+import { Change, ChangeSet, type TokenEncoder } from 'prosemirror-changeset';
 import { StepMap } from 'prosemirror-transform';
 import type { Node as PMNode } from 'prosemirror-model';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
@@ -237,6 +237,75 @@ const FORMAT_AWARE: TokenEncoder<number | string> = {
 	compareTokens: (a, b) => a === b
 };
 
+const sameAuthor = (a: Author, b: Author) => (a === b ? a : null);
+
+/**
+ * Adds one author run's replaced ranges (in the previous reading's positions, in order) to the
+ * change set. One single-range map per range, the last range first (each leaves the positions
+ * before it unchanged): prosemirror-changeset 2.4 offsets the ranges of one multi-range map
+ * wrongly beyond the second. When its narrowing throws (2.4 miscounts a changed range of more
+ * than 10,000 tokens that starts inside a node: Span.slice past the end), the run is merged
+ * as it is, unnarrowed, and the comparison goes on.
+ */
+function addRun(
+	set: ChangeSet<Author>,
+	start: PMNode,
+	doc: PMNode,
+	ranges: [number, number, number][],
+	author: Author
+): ChangeSet<Author> {
+	try {
+		const next = set.addSteps(
+			doc,
+			[...ranges].reverse().map((range) => new StepMap(range)),
+			author
+		);
+		if (consistent(next.changes, start, doc)) return next;
+		throw new Error('inconsistent changes');
+	} catch {
+		let shift = 0;
+		const run = ranges.map(([from, oldSize, newSize]) => {
+			const fromB = from + shift;
+			shift += newSize - oldSize;
+			return Change.fromJSON<Author>({
+				fromA: from,
+				toA: from + oldSize,
+				fromB,
+				toB: fromB + newSize,
+				deleted: oldSize ? [{ length: oldSize, data: author }] : [],
+				inserted: newSize ? [{ length: newSize, data: author }] : []
+			});
+		});
+		return ChangeSet.create<Author>(
+			start,
+			sameAuthor,
+			FORMAT_AWARE,
+			Change.merge(set.changes, run, sameAuthor)
+		);
+	}
+}
+
+/**
+ * Whether changes can be those from `start` to `doc`: in bounds, in order, and adding up to
+ * the difference in size. The same 2.4 miscount can also return changes silently wrong.
+ */
+function consistent(changes: readonly Change<Author>[], start: PMNode, doc: PMNode): boolean {
+	let delta = 0;
+	let lastA = 0;
+	let lastB = 0;
+	for (const c of changes) {
+		if (c.fromA < lastA || c.fromB < lastB || c.toA < c.fromA || c.toB < c.fromB) return false;
+		lastA = c.toA;
+		lastB = c.toB;
+		delta += c.toB - c.fromB - (c.toA - c.fromA);
+	}
+	return (
+		lastA <= start.content.size &&
+		lastB <= doc.content.size &&
+		delta === doc.content.size - start.content.size
+	);
+}
+
 interface Run {
 	userId: Author;
 	lastSeq: number;
@@ -279,7 +348,7 @@ export async function compareSeqs(
 		const reader = new BlockReader(ydoc);
 		const first = reader.read();
 		let current = first;
-		let set = ChangeSet.create<Author>(first.doc, undefined, FORMAT_AWARE);
+		let set = ChangeSet.create<Author>(first.doc, sameAuthor, FORMAT_AWARE);
 		for (const run of await authorRuns(db, documentId, fromSeq, toSeq)) {
 			if (run.updates.length > CHECKPOINT_EVERY) {
 				// A long run: the checkpoints rebuild its end faster than replaying it.
@@ -289,15 +358,7 @@ export async function compareSeqs(
 			} else Y.applyUpdate(ydoc, Y.mergeUpdates(run.updates));
 			const next = reader.read();
 			const ranges = blockChanges(current, next);
-			// One single-range map per range, the last range first (each leaves the positions
-			// before it unchanged): prosemirror-changeset 2.4 offsets the ranges of one
-			// multi-range map wrongly beyond the second.
-			if (ranges.length)
-				set = set.addSteps(
-					next.doc,
-					ranges.reverse().map((range) => new StepMap(range)),
-					run.userId
-				);
+			if (ranges.length) set = addRun(set, first.doc, next.doc, ranges, run.userId);
 			current = next;
 		}
 		const before = first.doc;
