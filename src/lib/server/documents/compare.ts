@@ -8,7 +8,6 @@
 // as every other server-side rendering of a document (render.ts).
 import * as Y from 'yjs';
 import { Change, ChangeSet, type TokenEncoder } from 'prosemirror-changeset';
-import { StepMap } from 'prosemirror-transform';
 import type { Node as PMNode } from 'prosemirror-model';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import type { Db } from '../db';
@@ -111,8 +110,8 @@ function convertBlock(block: Y.XmlElement | Y.XmlText | Y.XmlHook): { node: PMNo
 	return { node, key: JSON.stringify(node.toJSON()) };
 }
 
-/** Beyond this many blocks × blocks, the alignment falls back to trimming prefix and suffix. */
-const MAX_ALIGNMENT_CELLS = 4_000_000;
+/** Beyond this many blocks added or removed between two readings, no alignment is sought. */
+const MAX_EDIT_SCRIPT = 2_000;
 
 /**
  * The top-level blocks of `a` replaced in `b`, as replaced ranges [from, oldSize, newSize] in
@@ -191,8 +190,14 @@ function offsets(doc: PMNode): number[] {
 	return result;
 }
 
-/** Matched index pairs between keysA[start, endA) and keysB[start, endB), in order. */
-function align(
+/**
+ * Matched index pairs between keysA[start, endA) and keysB[start, endB), in order: a longest
+ * common subsequence, by Myers' O((N+M)·D) algorithm — between two readings a run adds or
+ * removes few blocks (small D), where a full N×M table over a long document dominated the
+ * comparison's time and garbage. Beyond MAX_EDIT_SCRIPT differences, no pairs (the whole
+ * middle is one replaced range).
+ */
+export function align(
 	keysA: string[],
 	keysB: string[],
 	start: number,
@@ -201,33 +206,55 @@ function align(
 ): [number, number][] {
 	const n = endA - start;
 	const m = endB - start;
-	if (n === 0 || m === 0 || n * m > MAX_ALIGNMENT_CELLS) return [];
-	// As many blocks on both sides (blocks edited, none added or removed: the usual run): the
-	// same position is the same block. Saves the table below, which over a long document and
-	// hundreds of runs dominated the comparison's time and garbage.
-	if (n === m) {
-		const pairs: [number, number][] = [];
-		for (let i = start; i < endA; i++) if (keysA[i] === keysB[i]) pairs.push([i, i]);
-		return pairs;
+	if (n === 0 || m === 0) return [];
+	const max = Math.min(n + m, MAX_EDIT_SCRIPT);
+	const offset = max + 1;
+	const v = new Int32Array(2 * max + 3);
+	const trace: Int32Array[] = [];
+	const same = (x: number, y: number) => keysA[start + x] === keysB[start + y];
+	for (let d = 0; d <= max; d++) {
+		trace.push(v.slice());
+		for (let k = -d; k <= d; k += 2) {
+			let x =
+				k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1])
+					? v[offset + k + 1]
+					: v[offset + k - 1] + 1;
+			let y = x - k;
+			while (x < n && y < m && same(x, y)) {
+				x++;
+				y++;
+			}
+			v[offset + k] = x;
+			if (x >= n && y >= m) return backtrack(trace, offset, n, m, d, start);
+		}
 	}
-	// lcs[i][j]: longest common subsequence of the suffixes from i and j.
-	const lcs = new Uint32Array((n + 1) * (m + 1));
-	for (let i = n - 1; i >= 0; i--)
-		for (let j = m - 1; j >= 0; j--)
-			lcs[i * (m + 1) + j] =
-				keysA[start + i] === keysB[start + j]
-					? lcs[(i + 1) * (m + 1) + j + 1] + 1
-					: Math.max(lcs[(i + 1) * (m + 1) + j], lcs[i * (m + 1) + j + 1]);
+	return [];
+}
+
+/** Walks Myers' trace back from (n, m) and collects the diagonal moves as matched pairs. */
+function backtrack(
+	trace: Int32Array[],
+	offset: number,
+	n: number,
+	m: number,
+	depth: number,
+	start: number
+): [number, number][] {
 	const pairs: [number, number][] = [];
-	for (let i = 0, j = 0; i < n && j < m;) {
-		if (keysA[start + i] === keysB[start + j]) {
-			pairs.push([start + i, start + j]);
-			i++;
-			j++;
-		} else if (lcs[(i + 1) * (m + 1) + j] >= lcs[i * (m + 1) + j + 1]) i++;
-		else j++;
+	let x = n;
+	let y = m;
+	for (let d = depth; d > 0; d--) {
+		const v = trace[d];
+		const k = x - y;
+		const prevK = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? k + 1 : k - 1;
+		const prevX = v[offset + prevK];
+		const prevY = prevX - prevK;
+		while (x > prevX && y > prevY) pairs.push([start + --x, start + --y]);
+		x = prevX;
+		y = prevY;
 	}
-	return pairs;
+	while (x > 0 && y > 0) pairs.push([start + --x, start + --y]);
+	return pairs.reverse();
 }
 
 /**
@@ -247,70 +274,75 @@ const FORMAT_AWARE: TokenEncoder<number | string> = {
 
 const sameAuthor = (a: Author, b: Author) => (a === b ? a : null);
 
-/**
- * Adds one author run's replaced ranges (in the previous reading's positions, in order) to the
- * change set. One single-range map per range, the last range first (each leaves the positions
- * before it unchanged): prosemirror-changeset 2.4 offsets the ranges of one multi-range map
- * wrongly beyond the second. When its narrowing throws (2.4 miscounts a changed range of more
- * than 10,000 tokens that starts inside a node: Span.slice past the end), the run is merged
- * as it is, unnarrowed, and the comparison goes on.
- */
-function addRun(
-	set: ChangeSet<Author>,
-	start: PMNode,
-	doc: PMNode,
-	ranges: [number, number, number][],
-	author: Author
-): ChangeSet<Author> {
-	try {
-		const next = set.addSteps(
-			doc,
-			[...ranges].reverse().map((range) => new StepMap(range)),
-			author
-		);
-		if (consistent(next.changes, start, doc)) return next;
-		throw new Error('inconsistent changes');
-	} catch {
-		let shift = 0;
-		const run = ranges.map(([from, oldSize, newSize]) => {
-			const fromB = from + shift;
-			shift += newSize - oldSize;
-			return Change.fromJSON<Author>({
-				fromA: from,
-				toA: from + oldSize,
-				fromB,
-				toB: fromB + newSize,
-				deleted: oldSize ? [{ length: oldSize, data: author }] : [],
-				inserted: newSize ? [{ length: newSize, data: author }] : []
-			});
+/** One author run's replaced ranges (in the previous reading's positions, in order) as changes. */
+function runChanges(ranges: [number, number, number][], author: Author): Change<Author>[] {
+	let shift = 0;
+	return ranges.map(([from, oldSize, newSize]) => {
+		const fromB = from + shift;
+		shift += newSize - oldSize;
+		return Change.fromJSON<Author>({
+			fromA: from,
+			toA: from + oldSize,
+			fromB,
+			toB: fromB + newSize,
+			deleted: oldSize ? [{ length: oldSize, data: author }] : [],
+			inserted: newSize ? [{ length: newSize, data: author }] : []
 		});
-		return ChangeSet.create<Author>(
-			start,
-			sameAuthor,
-			FORMAT_AWARE,
-			Change.merge(set.changes, run, sameAuthor)
-		);
-	}
+	});
 }
 
+/** prosemirror-changeset's own narrowing of one change (exported by the library, not typed). */
+const computeDiff = (
+	ChangeSet as unknown as {
+		computeDiff(
+			a: PMNode['content'],
+			b: PMNode['content'],
+			change: Change<Author>,
+			encoder: TokenEncoder<number | string>
+		): Change<Author>[];
+	}
+).computeDiff;
+
 /**
- * Whether changes can be those from `start` to `doc`: in bounds, in order, and adding up to
- * the difference in size. The same 2.4 miscount can also return changes silently wrong.
+ * Narrows each change to the tokens that really differ between the first and the last
+ * document (a run's range may span unchanged text between two edits), keeping each piece's
+ * author. Done once at the end rather than after each run, as ChangeSet.addSteps would: over
+ * hundreds of runs, those repeated diffs dominated the comparison's time. A change the
+ * library cannot narrow (2.4 miscounts a range of more than 10,000 tokens that starts inside
+ * a node) is kept whole.
  */
-function consistent(changes: readonly Change<Author>[], start: PMNode, doc: PMNode): boolean {
+function narrowChanges(
+	changes: readonly Change<Author>[],
+	before: PMNode,
+	after: PMNode
+): Change<Author>[] {
+	return changes.flatMap((change) => {
+		if (change.fromA === change.toA || change.fromB === change.toB) return [change];
+		try {
+			const pieces = computeDiff(before.content, after.content, change, FORMAT_AWARE);
+			return consistentWithin(pieces, change) ? pieces : [change];
+		} catch {
+			return [change];
+		}
+	});
+}
+
+/** Whether pieces of a change stay inside it, in order, and add up to its change in size. */
+function consistentWithin(pieces: readonly Change<Author>[], change: Change<Author>): boolean {
 	let delta = 0;
-	let lastA = 0;
-	let lastB = 0;
-	for (const c of changes) {
-		if (c.fromA < lastA || c.fromB < lastB || c.toA < c.fromA || c.toB < c.fromB) return false;
-		lastA = c.toA;
-		lastB = c.toB;
-		delta += c.toB - c.fromB - (c.toA - c.fromA);
+	let lastA = change.fromA;
+	let lastB = change.fromB;
+	for (const piece of pieces) {
+		if (piece.fromA < lastA || piece.fromB < lastB) return false;
+		if (piece.toA < piece.fromA || piece.toB < piece.fromB) return false;
+		lastA = piece.toA;
+		lastB = piece.toB;
+		delta += piece.toB - piece.fromB - (piece.toA - piece.fromA);
 	}
 	return (
-		lastA <= start.content.size &&
-		lastB <= doc.content.size &&
-		delta === doc.content.size - start.content.size
+		lastA <= change.toA &&
+		lastB <= change.toB &&
+		delta === change.toB - change.fromB - (change.toA - change.fromA)
 	);
 }
 
@@ -356,7 +388,7 @@ export async function compareSeqs(
 		const reader = new BlockReader(ydoc);
 		const first = reader.read();
 		let current = first;
-		let set = ChangeSet.create<Author>(first.doc, sameAuthor, FORMAT_AWARE);
+		let changes: readonly Change<Author>[] = [];
 		for (const run of await authorRuns(db, documentId, fromSeq, toSeq)) {
 			if (run.updates.length > CHECKPOINT_EVERY) {
 				// A long run: the checkpoints rebuild its end faster than replaying it.
@@ -366,17 +398,20 @@ export async function compareSeqs(
 			} else applyAll(ydoc, run.updates);
 			const next = reader.read();
 			const ranges = blockChanges(current, next);
-			if (ranges.length) set = addRun(set, first.doc, next.doc, ranges, run.userId);
+			// Merged as they are (an insertion later deleted by another cancels out, authors kept).
+			if (ranges.length)
+				changes = Change.merge(changes, runChanges(ranges, run.userId), sameAuthor);
 			current = next;
 		}
 		const before = first.doc;
+		const narrowed = narrowChanges(changes, before, current.doc);
 		return {
 			fromSeq,
 			toSeq,
 			before,
 			after: current.doc,
-			changes: set.changes,
-			summary: summarise(before, current.doc, set.changes)
+			changes: narrowed,
+			summary: summarise(before, current.doc, narrowed)
 		};
 	} finally {
 		ydoc.destroy();
