@@ -291,6 +291,12 @@ function runChanges(ranges: [number, number, number][], author: Author): Change<
 	});
 }
 
+/**
+ * Beyond this many positions (both sides), a change is shown whole: narrowing it costs up to
+ * (N+M)·2,500 steps of the library's diff, and a rewrite that long reads better whole anyway.
+ */
+const MAX_NARROWED = 6_000;
+
 /** prosemirror-changeset's own narrowing of one change (exported by the library, not typed). */
 const computeDiff = (
 	ChangeSet as unknown as {
@@ -318,6 +324,7 @@ function narrowChanges(
 ): Change<Author>[] {
 	return changes.flatMap((change) => {
 		if (change.fromA === change.toA || change.fromB === change.toB) return [change];
+		if (change.toA - change.fromA + (change.toB - change.fromB) > MAX_NARROWED) return [change];
 		try {
 			const pieces = computeDiff(before.content, after.content, change, FORMAT_AWARE);
 			return consistentWithin(pieces, change) ? pieces : [change];
