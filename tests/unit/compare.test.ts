@@ -235,4 +235,28 @@ describe('compare', () => {
 		expect(comparison.changes.length).toBeGreaterThan(0);
 		expect(renderComparison(comparison, [])).toContain('<ins');
 	});
+
+	it('compares from the document’s very first position (an empty body), without failing', async () => {
+		const documentId = await buildDocument(db, epci, [[commune, 'editor']]);
+		const editor = await editorOn(documentId);
+		const to = await editor.write(commune, [p('Premier texte')]);
+		const html = renderComparison(await compareSeqs(db, documentId, 0, to), [
+			{ userId: commune.id, name: 'Camille Commune' }
+		]);
+		expect(html).toMatch(/<ins[^>]*Camille Commune[^>]*>Premier texte<\/ins>/);
+	});
+
+	it('gives the event loop back while it replays many author runs', async () => {
+		const documentId = await buildDocument(db, epci, [[commune, 'editor']]);
+		const editor = await editorOn(documentId);
+		const from = await editor.write(epci, [p('Départ')]);
+		let to = from;
+		for (let i = 0; i < 80; i++)
+			to = await editor.write(i % 2 ? epci : commune, [p(`Départ ${'x'.repeat(i + 1)}`)]);
+		let turned = false;
+		setImmediate(() => (turned = true));
+		const comparison = compareSeqs(db, documentId, from, to);
+		await comparison;
+		expect(turned).toBe(true);
+	});
 });

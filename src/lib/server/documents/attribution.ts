@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import type { Db } from '../db';
 import { DOCUMENT_FRAGMENT } from '../../documents/schema';
 import { journalUpdates, readStoredDocument, toBytes } from './journal';
+import { breather, historyWork } from './history-work';
 
 export interface PassageAuthor {
 	userId: string;
@@ -48,7 +49,15 @@ function itemsWithin(type: Y.AbstractType<unknown>, into: Y.Item[] = []): Y.Item
  * Reads the whole journal (the authors of client ids, and who deleted what): one request's
  * work, measured in the README.
  */
-export async function attributePassage(
+export function attributePassage(
+	db: Db,
+	documentId: string,
+	path: number[]
+): Promise<PassageAttribution | null> {
+	return historyWork(() => attributeNow(db, documentId, path));
+}
+
+async function attributeNow(
 	db: Db,
 	documentId: string,
 	path: number[]
@@ -70,7 +79,9 @@ export async function attributePassage(
 		// Deleted characters (a deleted text item keeps its length once garbage-collected).
 		const deletedHere = items.filter((item) => item.deleted && item.parent instanceof Y.XmlText);
 		const removedBy = new Map<string, number>();
+		const pause = breather();
 		for (const row of rows) {
+			await pause();
 			if (!row.user_id) continue; // written by the server itself (a template)
 			for (const update of journalUpdates(toBytes(row.data), Number(row.updates))) {
 				const meta = Y.parseUpdateMeta(update);

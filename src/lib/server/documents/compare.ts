@@ -16,6 +16,7 @@ import { editorSchema } from './content';
 import { journalUpdates, toBytes } from './journal';
 import { applyAll, CHECKPOINT_EVERY, stateAt } from './versions';
 import { renderNodeHtml, type ChangeMarks, type JsonNode } from './render';
+import { breather, historyWork } from './history-work';
 
 /** Who made a change: a user id, or null for the server itself (e.g. a template). */
 export type Author = string | null;
@@ -88,6 +89,11 @@ class BlockReader {
 			keys.push(entry.key);
 		}
 		this.dirty.clear();
+		// An empty body (a document's first position) is no valid doc: read as one empty paragraph.
+		if (nodes.length === 0) {
+			nodes.push(editorSchema().node('paragraph'));
+			keys.push(JSON.stringify(nodes[0].toJSON()));
+		}
 		return { doc: editorSchema().node('doc', null, nodes), keys };
 	}
 }
@@ -310,28 +316,22 @@ const computeDiff = (
 ).computeDiff;
 
 /**
- * Narrows each change to the tokens that really differ between the first and the last
+ * Narrows a change to the tokens that really differ between the first and the last
  * document (a run's range may span unchanged text between two edits), keeping each piece's
  * author. Done once at the end rather than after each run, as ChangeSet.addSteps would: over
  * hundreds of runs, those repeated diffs dominated the comparison's time. A change the
  * library cannot narrow (2.4 miscounts a range of more than 10,000 tokens that starts inside
  * a node) is kept whole.
  */
-function narrowChanges(
-	changes: readonly Change<Author>[],
-	before: PMNode,
-	after: PMNode
-): Change<Author>[] {
-	return changes.flatMap((change) => {
-		if (change.fromA === change.toA || change.fromB === change.toB) return [change];
-		if (change.toA - change.fromA + (change.toB - change.fromB) > MAX_NARROWED) return [change];
-		try {
-			const pieces = computeDiff(before.content, after.content, change, FORMAT_AWARE);
-			return consistentWithin(pieces, change) ? pieces : [change];
-		} catch {
-			return [change];
-		}
-	});
+function narrowChange(change: Change<Author>, before: PMNode, after: PMNode): Change<Author>[] {
+	if (change.fromA === change.toA || change.fromB === change.toB) return [change];
+	if (change.toA - change.fromA + (change.toB - change.fromB) > MAX_NARROWED) return [change];
+	try {
+		const pieces = computeDiff(before.content, after.content, change, FORMAT_AWARE);
+		return consistentWithin(pieces, change) ? pieces : [change];
+	} catch {
+		return [change];
+	}
 }
 
 /** Whether pieces of a change stay inside it, in order, and add up to its change in size. */
@@ -384,7 +384,16 @@ async function authorRuns(db: Db, documentId: string, fromSeq: number, toSeq: nu
  * What changed between two points of the journal (`fromSeq` < `toSeq`), with the author of
  * every insertion and deletion.
  */
-export async function compareSeqs(
+export function compareSeqs(
+	db: Db,
+	documentId: string,
+	fromSeq: number,
+	toSeq: number
+): Promise<Comparison> {
+	return historyWork(() => compareNow(db, documentId, fromSeq, toSeq));
+}
+
+async function compareNow(
 	db: Db,
 	documentId: string,
 	fromSeq: number,
@@ -396,7 +405,9 @@ export async function compareSeqs(
 		const first = reader.read();
 		let current = first;
 		let changes: readonly Change<Author>[] = [];
+		const pause = breather();
 		for (const run of await authorRuns(db, documentId, fromSeq, toSeq)) {
+			await pause();
 			if (run.updates.length > CHECKPOINT_EVERY) {
 				// A long run: the checkpoints rebuild its end faster than replaying it.
 				const end = await stateAt(db, documentId, run.lastSeq);
@@ -411,7 +422,11 @@ export async function compareSeqs(
 			current = next;
 		}
 		const before = first.doc;
-		const narrowed = narrowChanges(changes, before, current.doc);
+		const narrowed: Change<Author>[] = [];
+		for (const change of changes) {
+			await pause();
+			narrowed.push(...narrowChange(change, before, current.doc));
+		}
 		return {
 			fromSeq,
 			toSeq,
