@@ -52,6 +52,8 @@ describe('restoring a version', () => {
 		expect(named.ok).toBe(true);
 		const namedId = (named as { versionId: string }).versionId;
 
+		// B types once A's text has reached it (the store may be ahead of B's copy).
+		await waitFor(() => bodyText(b.doc) === 'Position commune RIFSEEP.');
 		paragraph(b.doc).insert(25, ' Ajout de la commune.');
 		await waitFor(async () => (await storedText(db, documentId)).endsWith('commune.'));
 
