@@ -145,6 +145,9 @@ test('compare shows who added what, a restore reaches the other editor live, a r
 		julien.getByRole('link', { name: `Restauration de « ${name} »`, exact: true })
 	).toBeVisible();
 	await expectNoAxeViolations(julien, 'history with contributions, 1280 px');
+	await julien.setViewportSize({ width: 390, height: 844 });
+	await expectNoHorizontalScroll(julien);
+	await expectNoAxeViolations(julien, 'history with contributions, 390 px');
 
 	for (const page of [amandine, julien, isabelle]) await page.context().close();
 });

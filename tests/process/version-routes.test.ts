@@ -82,6 +82,11 @@ describe('version history routes', () => {
 		const empty = await call(`/documents/${documentId}?/nameVersion`, cast.coLead, { name: '  ' });
 		expect(empty.status).toBe(400);
 		expect(empty.text).toContain('Donnez un nom à la version.');
+		for (const name of ['\u200b\u200b', 'a\u0000b', '\u202eevil\u202c v2', 'deux\nlignes']) {
+			const odd = await call(`/documents/${documentId}?/nameVersion`, cast.coLead, { name });
+			expect(odd.status).toBe(400);
+			expect(odd.text).toMatch(/Donnez un nom|caractères invisibles ou de contrôle/);
+		}
 		const long = await call(`/documents/${documentId}?/nameVersion`, cast.coLead, {
 			name: 'x'.repeat(10_000)
 		});

@@ -9,7 +9,8 @@ import {
 	listVersions,
 	recordVersion,
 	stateAt,
-	thinVersions
+	thinVersions,
+	type VersionCursor
 } from '../../src/lib/server/documents/versions';
 import { freshDb } from '../helpers/db';
 import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
@@ -183,5 +184,28 @@ describe('versions', () => {
 		expect(left.has(ids[1])).toBe(true); // restored from
 		expect(left.has(ids[4])).toBe(true); // the state just before the restore
 		expect(left.has(ids[0]) || left.has(ids[2]) || left.has(ids[3])).toBe(false);
+	});
+
+	it('pages through versions that share a journal position without skipping any', async () => {
+		const documentId = await buildDocument(db, epci);
+		// 45 named versions without an edit between them: all at the same position, some in the
+		// same millisecond.
+		for (let i = 0; i < 45; i++)
+			await recordVersion(db, documentId, {
+				kind: 'named',
+				name: `v${i}`,
+				now: 1_000 + Math.floor(i / 3)
+			});
+		const seen: string[] = [];
+		let before: VersionCursor | undefined;
+		for (;;) {
+			const page = await listVersions(db, documentId, { before, limit: 20 });
+			if (page.length === 0) break;
+			seen.push(...page.map((v) => v.id));
+			const last = page[page.length - 1];
+			before = { seq: last.seq, createdAt: last.createdAt, id: last.id };
+		}
+		expect(seen).toHaveLength(45);
+		expect(new Set(seen).size).toBe(45);
 	});
 });

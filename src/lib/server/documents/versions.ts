@@ -255,11 +255,22 @@ export function applyAll(doc: Y.Doc, updates: Uint8Array[]): void {
 	});
 }
 
-/** The document's versions, newest first, with their authors; `before` (a seq) pages back. */
+/** A place in the history's order (newest first: by seq, then time, then id), to page from. */
+export interface VersionCursor {
+	seq: number;
+	createdAt: number;
+	id: string;
+}
+
+/**
+ * The document's versions, newest first, with their authors; `before` pages back from a
+ * version (several versions can share a journal position: a named one just after an automatic
+ * one, a restore and the state before it — paging by position alone skipped them).
+ */
 export async function listVersions(
 	db: Db,
 	documentId: string,
-	options: { before?: number; limit?: number } = {}
+	options: { before?: VersionCursor; limit?: number } = {}
 ): Promise<Version[]> {
 	let query = db
 		.selectFrom('document_version')
@@ -267,8 +278,22 @@ export async function listVersions(
 		.where('document_id', '=', documentId)
 		.orderBy('seq', 'desc')
 		.orderBy('created_at', 'desc')
+		.orderBy('id', 'desc')
 		.limit(options.limit ?? 30);
-	if (options.before !== undefined) query = query.where('seq', '<', options.before);
+	const before = options.before;
+	if (before)
+		query = query.where((eb) =>
+			eb.or([
+				eb('seq', '<', before.seq),
+				eb.and([
+					eb('seq', '=', before.seq),
+					eb.or([
+						eb('created_at', '<', before.createdAt),
+						eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])
+					])
+				])
+			])
+		);
 	return withAuthors(db, await query.execute());
 }
 

@@ -10,12 +10,13 @@ const PAGE_SIZE = 20;
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	await requireDocumentAccess(db(), locals.user!, params.id);
-	// A journal position: digits only, as many as a safe integer holds (a bigger one would
-	// reach PostgreSQL's bigint parser and fail the page).
-	const raw = url.searchParams.get('avant') ?? '';
-	const before = /^\d{1,15}$/.test(raw) ? Number(raw) : 0;
+	// Where the previous page ended: « seq-time-id » (numbers as many digits as a safe integer
+	// holds: a bigger one would reach PostgreSQL's bigint parser and fail the page).
+	const cursor = /^(\d{1,15})-(\d{1,15})-([a-z2-7]{16})$/.exec(url.searchParams.get('avant') ?? '');
 	const versions = await listVersions(db(), params.id, {
-		before: before > 0 ? before : undefined,
+		before: cursor
+			? { seq: Number(cursor[1]), createdAt: Number(cursor[2]), id: cursor[3] }
+			: undefined,
 		limit: PAGE_SIZE + 1
 	});
 	const page = versions.slice(0, PAGE_SIZE);
@@ -23,7 +24,10 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	return {
 		document: { id: document.id, title: document.title },
 		versions: await withAuthorNames(db(), page),
-		older: versions.length > PAGE_SIZE ? page[page.length - 1].seq : null,
+		older:
+			versions.length > PAGE_SIZE
+				? `${page[page.length - 1].seq}-${page[page.length - 1].createdAt}-${page[page.length - 1].id}`
+				: null,
 		contributions: await contributionsByOrganisation(db(), params.id)
 	};
 };
