@@ -5,7 +5,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/lib/server/db';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/cookie';
 import { listVersions, recordVersion } from '../../src/lib/server/documents/versions';
-import { freshDb } from '../helpers/db';
+import * as Y from 'yjs';
+import { appendUpdates } from '../../src/lib/server/documents/journal';
+import { freshDb, storedDoc } from '../helpers/db';
+import { paragraph } from '../helpers/content';
 import { buildDocument, buildRoleCast, buildTerritory, type TestUser } from '../helpers/factories';
 import { freePort, spawnServer, useBuiltServer } from '../helpers/process';
 
@@ -166,6 +169,13 @@ describe('version history routes', () => {
 		expect(elsewhere.text).toContain('Version introuvable pour ce document.');
 		expect(await rows()).toBe(before);
 		expect((await listVersions(db, documentId)).length).toBe(versions);
+		// Something to undo: a paragraph written after the version.
+		const doc = await storedDoc(db, documentId);
+		const stateBefore = Y.encodeStateVector(doc);
+		paragraph(doc, 1).insert(0, 'Ajout après la version.');
+		await appendUpdates(db, documentId, await rows(), [
+			{ userId: cast.editor.id, data: Y.encodeStateAsUpdate(doc, stateBefore) }
+		]);
 		const restored = await call(
 			`/documents/${documentId}/versions/${version!.id}?/restore`,
 			cast.direction,
