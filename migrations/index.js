@@ -11,6 +11,7 @@ import * as m0009 from './0009_login_throttle.js';
 import * as m0010 from './0010_unreadable_storage.js';
 import * as m0011 from './0011_document_versions.js';
 import * as m0012 from './0012_visits_and_restores.js';
+import * as m0013 from './0013_version_changes.js';
 
 export const migrations = {
 	'0001_init': m0001,
@@ -24,5 +25,6 @@ export const migrations = {
 	'0009_login_throttle': m0009,
 	'0010_unreadable_storage': m0010,
 	'0011_document_versions': m0011,
-	'0012_visits_and_restores': m0012
+	'0012_visits_and_restores': m0012,
+	'0013_version_changes': m0013
 };

@@ -4,7 +4,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { Db } from '../../src/lib/server/db';
 import { appendUpdates } from '../../src/lib/server/documents/journal';
-import { compareSeqs, renderComparison } from '../../src/lib/server/documents/compare';
+import {
+	compareSeqs,
+	fromStoredChanges,
+	renderComparison
+} from '../../src/lib/server/documents/compare';
+import { recordVersion } from '../../src/lib/server/documents/versions';
 import { freshDb } from '../helpers/db';
 import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
 import { EditorClient, schema } from '../helpers/editor-updates';
@@ -258,5 +263,42 @@ describe('compare', () => {
 		const comparison = compareSeqs(db, documentId, from, to);
 		await comparison;
 		expect(turned).toBe(true);
+	});
+
+	it('from the changes stored with the versions, as the replay finds them, authors included', async () => {
+		const documentId = await buildDocument(db, epci, [[commune, 'editor']]);
+		const editor = await editorOn(documentId);
+		await editor.write(epci, [p('Plan de formation'), list(['Tronc commun'])]);
+		const first = await recordVersion(db, documentId, { kind: 'auto', now: 1 });
+		await editor.write(commune, [p('Plan de formation 2027'), list(['Tronc commun', 'Marchés'])]);
+		await editor.write(epci, [p('Plan de formation 2027'), list(['Marchés']), p('Validé')]);
+		await recordVersion(db, documentId, { kind: 'auto', now: 2 });
+		await editor.write(commune, [
+			p('Plan 2027'),
+			list(['Marchés publics']),
+			table([['A', 'B']]),
+			p('Validé')
+		]);
+		const last = await recordVersion(db, documentId, { kind: 'named', name: 'v3', now: 3 });
+
+		const stored = await fromStoredChanges(db, documentId, first!.seq, last!.seq);
+		expect(stored).not.toBeNull();
+		// The same comparison replayed: no stored changes.
+		await db
+			.updateTable('document_version')
+			.set({ changes: null })
+			.where('document_id', '=', documentId)
+			.execute();
+		expect(await fromStoredChanges(db, documentId, first!.seq, last!.seq)).toBeNull();
+		const replayed = await compareSeqs(db, documentId, first!.seq, last!.seq);
+		const pieces = (c: NonNullable<typeof stored>) =>
+			c.changes.map((change) => ({
+				inserted: c.after.textBetween(change.fromB, change.toB),
+				deleted: c.before.textBetween(change.fromA, change.toA),
+				by: [...new Set([...change.inserted, ...change.deleted].map((span) => span.data))]
+			}));
+		expect(stored!.after.toJSON()).toEqual(replayed.after.toJSON());
+		expect(pieces(stored!)).toEqual(pieces(replayed));
+		expect(stored!.summary).toEqual(replayed.summary);
 	});
 });

@@ -12,6 +12,7 @@ import {
 	thinVersions,
 	type VersionCursor
 } from '../../src/lib/server/documents/versions';
+import { fromStoredChanges } from '../../src/lib/server/documents/compare';
 import { freshDb } from '../helpers/db';
 import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
 import { bodyText, paragraph } from '../helpers/content';
@@ -207,5 +208,24 @@ describe('versions', () => {
 		}
 		expect(seen).toHaveLength(45);
 		expect(new Set(seen).size).toBe(45);
+	});
+
+	it('thinning folds the stored changes too: the kept versions still compare without replay', async () => {
+		const documentId = await buildDocument(db, epci, [[commune, 'editor']]);
+		const doc = new Y.Doc();
+		let seq = await loadCreated(documentId, doc);
+		const start = Date.UTC(2026, 9, 5, 9);
+		for (let i = 0; i < 6; i++) {
+			seq = await type(documentId, doc, seq, i % 2 ? epci : commune, ` mot${i}`);
+			await recordVersion(db, documentId, { kind: 'auto', now: start + i * 60_000 });
+		}
+		expect(await thinVersions(db, documentId, start + 3 * 24 * 60 * 60_000)).toBe(5);
+		const [kept] = await listVersions(db, documentId);
+		const comparison = await fromStoredChanges(db, documentId, kept.fromSeq, kept.seq);
+		expect(comparison).not.toBeNull();
+		expect(comparison!.after.textContent.trim()).toBe(bodyText(doc));
+		expect(new Set(comparison!.summary.authors.map((a) => a.userId))).toEqual(
+			new Set([epci.id, commune.id])
+		);
 	});
 });

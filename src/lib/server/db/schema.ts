@@ -175,6 +175,8 @@ export interface DocumentVersionTable {
 	chars_removed: number;
 	/** For a restore: the version brought back. */
 	restored_from: string | null;
+	/** The changes this version brought, as prosemirror-changeset JSON (null: not computed). */
+	changes: string | null;
 }
 
 /** The journal position a user last had of a document (« since your last visit »). */

@@ -7,14 +7,14 @@
 // changed block down to the characters that changed. Rendering goes through the same whitelist
 // as every other server-side rendering of a document (render.ts).
 import * as Y from 'yjs';
-import { Change, ChangeSet, type TokenEncoder } from 'prosemirror-changeset';
+import { Change, ChangeSet, type ChangeJSON, type TokenEncoder } from 'prosemirror-changeset';
 import type { Node as PMNode } from 'prosemirror-model';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import type { Db } from '../db';
 import { DOCUMENT_FRAGMENT } from '../../documents/schema';
 import { editorSchema } from './content';
 import { journalUpdates, toBytes } from './journal';
-import { applyAll, CHECKPOINT_EVERY, stateAt } from './versions';
+import { applyAll, CHECKPOINT_EVERY, stateAt } from './history-state';
 import { renderNodeHtml, type ChangeMarks, type JsonNode } from './render';
 import { breather, historyWork } from './history-work';
 
@@ -390,7 +390,123 @@ export function compareSeqs(
 	fromSeq: number,
 	toSeq: number
 ): Promise<Comparison> {
-	return historyWork(() => compareNow(db, documentId, fromSeq, toSeq));
+	return historyWork(
+		async () =>
+			(await fromStoredChanges(db, documentId, fromSeq, toSeq)) ??
+			compareNow(db, documentId, fromSeq, toSeq)
+	);
+}
+
+/** The changes between two points, as stored with a version (recordVersion, not queued). */
+export async function versionChanges(
+	db: Db,
+	documentId: string,
+	fromSeq: number,
+	toSeq: number
+): Promise<ChangeJSON<Author>[]> {
+	return (await compareNow(db, documentId, fromSeq, toSeq)).changes.map((c) => c.toJSON());
+}
+
+/** Stored changes of consecutive versions, as those of the whole span (JSON in, JSON out). */
+export function foldStoredChanges(stored: string[]): string {
+	let changes: readonly Change<Author>[] = [];
+	for (const json of stored)
+		changes = Change.merge(
+			changes,
+			(JSON.parse(json) as ChangeJSON<Author>[]).map((c) => Change.fromJSON(c)),
+			sameAuthor
+		);
+	return JSON.stringify(changes.map((c) => c.toJSON()));
+}
+
+/**
+ * A comparison from the changes stored with the versions between the two points, when they
+ * tile it exactly (each version starting where the previous ended, all with their changes):
+ * no replay, only the two ends rebuilt. Null otherwise (a point that is no version's end,
+ * versions recorded before their changes were stored): the caller replays.
+ */
+export async function fromStoredChanges(
+	db: Db,
+	documentId: string,
+	fromSeq: number,
+	toSeq: number
+): Promise<Comparison | null> {
+	if (toSeq <= fromSeq) return null;
+	const versions = await db
+		.selectFrom('document_version')
+		.select(['seq', 'from_seq', 'changes'])
+		.where('document_id', '=', documentId)
+		.where('seq', '>', fromSeq)
+		.where('seq', '<=', toSeq)
+		.orderBy('seq')
+		.orderBy('created_at')
+		.orderBy('id')
+		.execute();
+	let at = fromSeq;
+	const stored: string[] = [];
+	for (const version of versions) {
+		const [from, seq] = [Number(version.from_seq), Number(version.seq)];
+		if (from !== at || version.changes === null) return null;
+		stored.push(version.changes);
+		at = seq;
+	}
+	if (at !== toSeq) return null;
+	const pause = breather();
+	let changes: readonly Change<Author>[] = [];
+	for (const json of stored) {
+		await pause();
+		changes = Change.merge(
+			changes,
+			(JSON.parse(json) as ChangeJSON<Author>[]).map((c) => Change.fromJSON(c)),
+			sameAuthor
+		);
+	}
+	const [before, after] = await Promise.all([
+		readAt(db, documentId, fromSeq),
+		readAt(db, documentId, toSeq)
+	]);
+	// Stored by another version of this code, or damaged: replay rather than show nonsense.
+	if (!consistentWith(changes, before, after)) return null;
+	return {
+		fromSeq,
+		toSeq,
+		before,
+		after,
+		changes,
+		summary: summarise(before, after, changes)
+	};
+}
+
+/** The document at a point, read as a comparison reads it. */
+async function readAt(db: Db, documentId: string, seq: number): Promise<PMNode> {
+	const ydoc = await stateAt(db, documentId, seq);
+	try {
+		return new BlockReader(ydoc).read().doc;
+	} finally {
+		ydoc.destroy();
+	}
+}
+
+/** Whether changes can be those from `before` to `after`: in order, in bounds, sizes adding up. */
+function consistentWith(
+	changes: readonly Change<Author>[],
+	before: PMNode,
+	after: PMNode
+): boolean {
+	let delta = 0;
+	let lastA = 0;
+	let lastB = 0;
+	for (const c of changes) {
+		if (c.fromA < lastA || c.fromB < lastB || c.toA < c.fromA || c.toB < c.fromB) return false;
+		lastA = c.toA;
+		lastB = c.toB;
+		delta += c.toB - c.fromB - (c.toA - c.fromA);
+	}
+	return (
+		lastA <= before.content.size &&
+		lastB <= after.content.size &&
+		delta === after.content.size - before.content.size
+	);
 }
 
 async function compareNow(

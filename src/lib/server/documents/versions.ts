@@ -7,9 +7,10 @@ import * as Y from 'yjs';
 import { newId } from '../ids';
 import { inTransaction, type Db } from '../db';
 import { journalUpdates, toBytes } from './journal';
+import { checkpointIfDue } from './history-state';
+import { foldStoredChanges, versionChanges } from './compare';
 
-/** A checkpoint is written once this many updates were stored since the previous one. */
-export const CHECKPOINT_EVERY = 2_000;
+export { CHECKPOINT_EVERY, applyAll, stateAt } from './history-state';
 
 export type VersionKind = 'auto' | 'named' | 'restore';
 
@@ -60,6 +61,22 @@ async function lastVersionSeq(db: Db, documentId: string): Promise<number> {
 		.executeTakeFirst();
 	return Number(row?.seq ?? 0);
 }
+
+/** A version's columns, but the stored changes (read only by a comparison: they can be long). */
+const VERSION_COLUMNS = [
+	'id',
+	'seq',
+	'from_seq',
+	'kind',
+	'name',
+	'comment',
+	'created_by',
+	'created_at',
+	'updates',
+	'chars_added',
+	'chars_removed',
+	'restored_from'
+] as const;
 
 /** The document's last journal position (0 when it has none): « now » in the history. */
 export async function lastJournalSeq(db: Db, documentId: string): Promise<number> {
@@ -167,7 +184,8 @@ export async function recordVersion(
 				updates,
 				chars_added: charsAdded,
 				chars_removed: charsRemoved,
-				restored_from: version.restoredFrom
+				restored_from: version.restoredFrom,
+				changes: await storedChanges(trx, documentId, fromSeq, seq)
 			})
 			.execute();
 		await writeAuthors(trx, version.id, version.authors);
@@ -193,68 +211,6 @@ async function writeAuthors(db: Db, versionId: string, authors: VersionAuthor[])
 		.execute();
 }
 
-/** Writes the state at `seq` when enough updates were stored since the last checkpoint. */
-async function checkpointIfDue(db: Db, documentId: string, seq: number, now: number) {
-	const last = await db
-		.selectFrom('document_checkpoint')
-		.select(({ fn }) => fn.max('seq').as('seq'))
-		.where('document_id', '=', documentId)
-		.executeTakeFirst();
-	const since = await db
-		.selectFrom('document_update')
-		.select(({ fn }) => fn.sum<number>('updates').as('updates'))
-		.where('document_id', '=', documentId)
-		.where('seq', '>', Number(last?.seq ?? 0))
-		.where('seq', '<=', seq)
-		.executeTakeFirst();
-	if (Number(since?.updates ?? 0) < CHECKPOINT_EVERY) return;
-	const doc = await stateAt(db, documentId, seq);
-	await db
-		.insertInto('document_checkpoint')
-		.values({ document_id: documentId, seq, state: Y.encodeStateAsUpdate(doc), created_at: now })
-		.execute();
-	doc.destroy();
-}
-
-/**
- * The document exactly as it was once the journal rows up to `seq` were applied: the nearest
- * checkpoint at or before `seq`, then the rows after it. The caller destroys the Y.Doc.
- */
-export async function stateAt(db: Db, documentId: string, seq: number): Promise<Y.Doc> {
-	const checkpoint = await db
-		.selectFrom('document_checkpoint')
-		.select(['seq', 'state'])
-		.where('document_id', '=', documentId)
-		.where('seq', '<=', seq)
-		.orderBy('seq', 'desc')
-		.limit(1)
-		.executeTakeFirst();
-	const fromSeq = Number(checkpoint?.seq ?? 0);
-	const rows = await db
-		.selectFrom('document_update')
-		.select(['updates', 'data'])
-		.where('document_id', '=', documentId)
-		.where('seq', '>', fromSeq)
-		.where('seq', '<=', seq)
-		.orderBy('seq')
-		.execute();
-	const parts: Uint8Array[] = checkpoint ? [toBytes(checkpoint.state)] : [];
-	for (const row of rows) parts.push(...journalUpdates(toBytes(row.data), Number(row.updates)));
-	const doc = new Y.Doc();
-	applyAll(doc, parts);
-	return doc;
-}
-
-/**
- * Applies updates in order as one transaction: measured 2–3 times faster than applying their
- * Y.mergeUpdates (300 runs of the paper trace, 156,000 updates: 314–386 ms against 736–930).
- */
-export function applyAll(doc: Y.Doc, updates: Uint8Array[]): void {
-	doc.transact(() => {
-		for (const update of updates) Y.applyUpdate(doc, update);
-	});
-}
-
 /** A place in the history's order (newest first: by seq, then time, then id), to page from. */
 export interface VersionCursor {
 	seq: number;
@@ -274,7 +230,7 @@ export async function listVersions(
 ): Promise<Version[]> {
 	let query = db
 		.selectFrom('document_version')
-		.selectAll()
+		.select(VERSION_COLUMNS)
 		.where('document_id', '=', documentId)
 		.orderBy('seq', 'desc')
 		.orderBy('created_at', 'desc')
@@ -411,7 +367,7 @@ export async function getVersion(
 ): Promise<Version | null> {
 	const rows = await db
 		.selectFrom('document_version')
-		.selectAll()
+		.select(VERSION_COLUMNS)
 		.where('id', '=', versionId)
 		.where('document_id', '=', documentId)
 		.execute();
@@ -455,9 +411,12 @@ export async function thinVersions(db: Db, documentId: string, now = Date.now())
 		);
 		if (thinned.length === 0) return 0;
 		const removed = new Set(thinned.map((v) => v.id));
-		for (const version of thinned) {
+		// Latest first: each thinned version's stored changes go in front of those of the version
+		// it is folded into (already holding the later ones).
+		for (const version of [...thinned].reverse()) {
 			const index = versions.indexOf(version);
 			const next = versions.slice(index + 1).find((v) => !removed.has(v.id))!;
+			const changes = await foldChanges(trx, version.id, next.id);
 			next.fromSeq = Math.min(next.fromSeq, version.fromSeq);
 			next.updates += version.updates;
 			next.charsAdded += version.charsAdded;
@@ -479,6 +438,7 @@ export async function thinVersions(db: Db, documentId: string, now = Date.now())
 				.updateTable('document_version')
 				.set({
 					from_seq: next.fromSeq,
+					changes,
 					updates: next.updates,
 					chars_added: next.charsAdded,
 					chars_removed: next.charsRemoved
@@ -490,4 +450,36 @@ export async function thinVersions(db: Db, documentId: string, now = Date.now())
 		}
 		return thinned.length;
 	});
+}
+
+/**
+ * The changes a new version brings (its journal rows replayed once, as a comparison would),
+ * stored with it so that comparing versions merges stored changes instead of replaying. Null
+ * when they cannot be computed: a comparison over this version then replays.
+ */
+async function storedChanges(
+	db: Db,
+	documentId: string,
+	fromSeq: number,
+	seq: number
+): Promise<string | null> {
+	if (seq <= fromSeq) return '[]';
+	try {
+		return JSON.stringify(await versionChanges(db, documentId, fromSeq, seq));
+	} catch (error) {
+		console.error(`changes of a version of ${documentId} not stored: ${(error as Error).message}`);
+		return null;
+	}
+}
+
+/** The stored changes of a version thinned out, followed by those of the next one kept. */
+async function foldChanges(db: Db, thinnedId: string, keptId: string): Promise<string | null> {
+	const rows = await db
+		.selectFrom('document_version')
+		.select(['id', 'changes'])
+		.where('id', 'in', [thinnedId, keptId])
+		.execute();
+	const first = rows.find((r) => r.id === thinnedId)?.changes ?? null;
+	const then = rows.find((r) => r.id === keptId)?.changes ?? null;
+	return first !== null && then !== null ? foldStoredChanges([first, then]) : null;
 }
