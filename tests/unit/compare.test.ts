@@ -7,9 +7,10 @@ import { appendUpdates } from '../../src/lib/server/documents/journal';
 import {
 	compareSeqs,
 	fromStoredChanges,
-	renderComparison
+	renderComparison,
+	versionChanges
 } from '../../src/lib/server/documents/compare';
-import { recordVersion } from '../../src/lib/server/documents/versions';
+import { listVersions, recordVersion } from '../../src/lib/server/documents/versions';
 import { freshDb } from '../helpers/db';
 import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
 import { EditorClient, schema } from '../helpers/editor-updates';
@@ -300,5 +301,33 @@ describe('compare', () => {
 		expect(stored!.after.toJSON()).toEqual(replayed.after.toJSON());
 		expect(pieces(stored!)).toEqual(pieces(replayed));
 		expect(stored!.summary).toEqual(replayed.summary);
+
+		// Written after the last version: only that part is replayed, then merged.
+		const now = await editor.write(epci, [
+			p('Plan 2027'),
+			list(['Marchés publics']),
+			p('Validé en bureau')
+		]);
+		await db
+			.updateTable('document_version')
+			.set({ changes: null })
+			.where('document_id', '=', documentId)
+			.execute();
+		const replayedToNow = await compareSeqs(db, documentId, first!.seq, now);
+		// Stored again (a fresh record of the same versions) for the stored path.
+		for (const version of await listVersions(db, documentId))
+			await db
+				.updateTable('document_version')
+				.set({
+					changes: JSON.stringify(
+						await versionChanges(db, documentId, version.fromSeq, version.seq)
+					)
+				})
+				.where('id', '=', version.id)
+				.execute();
+		const storedToNow = await fromStoredChanges(db, documentId, first!.seq, now);
+		expect(storedToNow).not.toBeNull();
+		expect(storedToNow!.after.toJSON()).toEqual(replayedToNow.after.toJSON());
+		expect(pieces(storedToNow!)).toEqual(pieces(replayedToNow));
 	});
 });

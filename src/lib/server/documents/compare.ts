@@ -421,9 +421,10 @@ export function foldStoredChanges(stored: string[]): string {
 
 /**
  * A comparison from the changes stored with the versions between the two points, when they
- * tile it exactly (each version starting where the previous ended, all with their changes):
- * no replay, only the two ends rebuilt. Null otherwise (a point that is no version's end,
- * versions recorded before their changes were stored): the caller replays.
+ * tile it from its start (each version starting where the previous ended, all with their
+ * changes): no replay but of what was written after the last of them; the ends rebuilt. Null
+ * otherwise (a start that is no version's end, versions recorded before their changes were
+ * stored): the caller replays.
  */
 export async function fromStoredChanges(
 	db: Db,
@@ -450,7 +451,10 @@ export async function fromStoredChanges(
 		stored.push(version.changes);
 		at = seq;
 	}
-	if (at !== toSeq) return null;
+	// Written since the last version (« maintenant » during a writing session): that part alone
+	// is replayed, then merged.
+	if (stored.length === 0) return null;
+	const tail = at < toSeq ? await compareNow(db, documentId, at, toSeq) : null;
 	const pause = breather();
 	let changes: readonly Change<Author>[] = [];
 	for (const json of stored) {
@@ -461,9 +465,10 @@ export async function fromStoredChanges(
 			sameAuthor
 		);
 	}
+	if (tail) changes = Change.merge(changes, tail.changes, sameAuthor);
 	const [before, after] = await Promise.all([
 		readAt(db, documentId, fromSeq),
-		readAt(db, documentId, toSeq)
+		tail ? tail.after : readAt(db, documentId, toSeq)
 	]);
 	// Stored by another version of this code, or damaged: replay rather than show nonsense.
 	if (!consistentWith(changes, before, after)) return null;
