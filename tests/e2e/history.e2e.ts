@@ -107,9 +107,15 @@ test('compare shows who added what, a restore reaches the other editor live, a r
 	);
 
 	// The co-pilote compares the named version with now: both insertions, with their names.
+	// Each step waits for its page: the history page also has « Comparer avec maintenant : … »
+	// links, one per version.
 	await julien.getByRole('link', { name: 'Tout l’historique' }).click();
+	await expect(
+		julien.getByRole('heading', { level: 1, name: 'Historique des versions' })
+	).toBeVisible();
 	await julien.getByRole('link', { name, exact: true }).click();
-	await julien.getByRole('link', { name: 'Comparer avec maintenant' }).click();
+	await expect(julien.getByRole('heading', { level: 1, name })).toBeVisible();
+	await julien.getByRole('link', { name: 'Comparer avec maintenant', exact: true }).click();
 	await expect(
 		julien.getByRole('heading', { level: 1, name: 'Comparer deux versions' })
 	).toBeVisible();
