@@ -94,7 +94,23 @@ describe('creating a document: bad input gives a French message', () => {
 		['script in title', { title: '<script>alert(1)</script>' }, /< ou >/],
 		['empty title', { title: '   ' }, /Indiquez un titre/],
 		['impossible date', { dueDate: '2027-02-30' }, /date valide/],
-		['unknown theme', { theme: 'chasse' }, /Thème inconnu/]
+		['unknown theme', { theme: 'chasse' }, /Thème inconnu/],
+		// NUL is refused by PostgreSQL's text type (a 500 there); a bidi override shows reversed.
+		[
+			'NUL in the title',
+			{ title: 'Position\u0000RIFSEEP' },
+			/caractères invisibles ou de contrôle/
+		],
+		[
+			'bidi override in the title',
+			{ title: '\u202eFEESFIR' },
+			/caractères invisibles ou de contrôle/
+		],
+		[
+			'control character in the summary',
+			{ summary: 'a\u0007b' },
+			/caractères invisibles ou de contrôle/
+		]
 	];
 	for (const [name, override, message] of cases) {
 		it(name, async () => {

@@ -33,10 +33,30 @@ function refuse(errors: FieldError[]): {
 	return { ok: false, message: errors[0].message, field: errors[0].field, errors };
 }
 
+/**
+ * Characters no submitted text may hold: control characters (NUL is refused by PostgreSQL's
+ * text type — a 500 there; the others are invisible) and bidirectional overrides (a name shown
+ * reversed, misleading). Line breaks and tabs are allowed where `multiline`.
+ */
+// eslint-disable-next-line no-control-regex
+const UNSHOWABLE = /[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
+export const UNSHOWABLE_MESSAGE =
+	'Ce texte contient des caractères invisibles ou de contrôle : retapez-le sans copier-coller.';
+
+export function hasUnshowable(text: string, multiline = false): boolean {
+	return UNSHOWABLE.test(text) || (!multiline && /[\n\t]/.test(text));
+}
+
+/** Spaces and zero-width characters: a text made only of them is empty. */
+export function isBlank(text: string): boolean {
+	return !text.replace(/[\s\u200b-\u200d\u2060\ufeff]/g, '');
+}
+
 export function checkTitle(raw: unknown): Checked<string> {
 	if (typeof raw !== 'string') return { ok: false, message: 'Indiquez un titre.' };
 	const title = raw.replace(/\s+/g, ' ').trim();
-	if (!title) return { ok: false, message: 'Indiquez un titre.' };
+	if (isBlank(title)) return { ok: false, message: 'Indiquez un titre.' };
+	if (hasUnshowable(title)) return { ok: false, message: UNSHOWABLE_MESSAGE };
 	if (title.length > TITLE_MAX_LENGTH)
 		return { ok: false, message: `Le titre ne doit pas dépasser ${TITLE_MAX_LENGTH} caractères.` };
 	// Output is escaped anyway; markup in a title is refused so it never reaches an export or an e-mail.
@@ -104,7 +124,8 @@ export async function parseMetadata(
 	const theme = field(form, 'theme');
 	if (theme && !isTheme(theme)) errors.push({ field: 'theme', message: 'Thème inconnu.' });
 	const summary = field(form, 'summary');
-	if (summary.length > SUMMARY_MAX_LENGTH)
+	if (hasUnshowable(summary, true)) errors.push({ field: 'summary', message: UNSHOWABLE_MESSAGE });
+	else if (summary.length > SUMMARY_MAX_LENGTH)
 		errors.push({
 			field: 'summary',
 			message: `Le résumé ne doit pas dépasser ${SUMMARY_MAX_LENGTH} caractères.`

@@ -4,6 +4,7 @@ import { inTransaction, type Db } from '../../db';
 import { isGrantableRole, ROLE_LABELS } from '../../../documents/vocabulary';
 import { documentAccess, type Actor } from '../access';
 import * as queries from '../queries';
+import { hasUnshowable, UNSHOWABLE_MESSAGE } from '../rules';
 import { setMember } from './members';
 import {
 	ACCESS_MESSAGES,
@@ -35,6 +36,7 @@ export function requestAccess(
 			return { ok: false, status: 404, message: ACCESS_MESSAGES.not_found, denied: true };
 		if (access.status === 'granted') return invalid(400, 'Vous avez déjà accès à ce document.');
 		const message = text(input.message).trim();
+		if (hasUnshowable(message, true)) return invalid(400, UNSHOWABLE_MESSAGE, 'message');
 		if (message.length > ACCESS_REQUEST_MESSAGE_MAX_LENGTH)
 			return invalid(
 				400,

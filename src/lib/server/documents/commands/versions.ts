@@ -9,22 +9,12 @@ import { ID_PATTERN } from '../../ids';
 import { DOCUMENT_FRAGMENT } from '../../../documents/schema';
 import { editorSchema } from '../content';
 import type { Actor } from '../access';
+import { hasUnshowable, isBlank, UNSHOWABLE_MESSAGE } from '../rules';
 import { appendUpdates, journalEntry, readStoredDocument } from '../journal';
 import { getVersion, lastJournalSeq, recordVersion, stateAt } from '../versions';
 import { authorize, done, invalid, text, type CommandResult } from './result';
 
 export const VERSION_NAME_MAX_LENGTH = 120;
-/**
- * Characters a name or comment may not hold: control characters (NUL is refused by
- * PostgreSQL's text type, the others are invisible) and bidirectional overrides (a name shown
- * reversed, misleading). Line breaks and tabs stay allowed in a comment.
- */
-// eslint-disable-next-line no-control-regex
-const UNSHOWABLE = /[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
-const UNSHOWABLE_MESSAGE =
-	'Ce texte contient des caractères invisibles ou de contrôle : retapez-le sans copier-coller.';
-/** Spaces and zero-width characters: a name made only of them is no name. */
-const INVISIBLE = /[\s\u200b-\u200d\u2060\ufeff]/g;
 export const VERSION_COMMENT_MAX_LENGTH = 1_000;
 export const VERSION_STEERS_ONLY =
 	'Seuls le binôme de co-pilotes et la direction générale nomment et restaurent des versions.';
@@ -47,10 +37,9 @@ export function nameVersion(
 		if (denied) return denied;
 		const name = text(input.name).trim();
 		const comment = text(input.comment).trim();
-		if (!name.replace(INVISIBLE, '')) return invalid(400, 'Donnez un nom à la version.', 'name');
-		if (/[\n\t]/.test(name) || UNSHOWABLE.test(name))
-			return invalid(400, UNSHOWABLE_MESSAGE, 'name');
-		if (UNSHOWABLE.test(comment)) return invalid(400, UNSHOWABLE_MESSAGE, 'comment');
+		if (isBlank(name)) return invalid(400, 'Donnez un nom à la version.', 'name');
+		if (hasUnshowable(name)) return invalid(400, UNSHOWABLE_MESSAGE, 'name');
+		if (hasUnshowable(comment, true)) return invalid(400, UNSHOWABLE_MESSAGE, 'comment');
 		if (name.length > VERSION_NAME_MAX_LENGTH)
 			return invalid(
 				400,
