@@ -1,11 +1,12 @@
 // Comparing two points of a document's journal (issue 11). The journal holds every update with
 // its author, so the rows between the two points are replayed run by run (a run: consecutive
 // rows of one author); after each run the document is read as ProseMirror, and the blocks that
-// differ from the previous reading become step maps tagged with the run's author.
-// prosemirror-changeset condenses these steps into insertions and deletions of the final
-// document against the first one, each with its author (deletions too), and narrows each
-// changed block down to the characters that changed. Rendering goes through the same whitelist
-// as every other server-side rendering of a document (render.ts).
+// differ from the previous reading become changes tagged with the run's author. They are
+// merged with prosemirror-changeset's Change.merge (an insertion later deleted by someone else
+// cancels out, each piece keeps its author), then narrowed once to the characters that
+// changed. Each version stores the changes it brought (recordVersion), so that comparing
+// versions merges stored changes instead of replaying. Rendering goes through the same
+// whitelist as every other server-side rendering of a document (render.ts).
 import * as Y from 'yjs';
 import { Change, ChangeSet, type ChangeJSON, type TokenEncoder } from 'prosemirror-changeset';
 import type { Node as PMNode } from 'prosemirror-model';
@@ -328,29 +329,10 @@ function narrowChange(change: Change<Author>, before: PMNode, after: PMNode): Ch
 	if (change.toA - change.fromA + (change.toB - change.fromB) > MAX_NARROWED) return [change];
 	try {
 		const pieces = computeDiff(before.content, after.content, change, FORMAT_AWARE);
-		return consistentWithin(pieces, change) ? pieces : [change];
+		return consistentIn(pieces, change) ? pieces : [change];
 	} catch {
 		return [change];
 	}
-}
-
-/** Whether pieces of a change stay inside it, in order, and add up to its change in size. */
-function consistentWithin(pieces: readonly Change<Author>[], change: Change<Author>): boolean {
-	let delta = 0;
-	let lastA = change.fromA;
-	let lastB = change.fromB;
-	for (const piece of pieces) {
-		if (piece.fromA < lastA || piece.fromB < lastB) return false;
-		if (piece.toA < piece.fromA || piece.toB < piece.fromB) return false;
-		lastA = piece.toA;
-		lastB = piece.toB;
-		delta += piece.toB - piece.fromB - (piece.toA - piece.fromA);
-	}
-	return (
-		lastA <= change.toA &&
-		lastB <= change.toB &&
-		delta === change.toB - change.fromB - (change.toA - change.fromA)
-	);
 }
 
 interface Run {
@@ -471,7 +453,8 @@ export async function fromStoredChanges(
 		tail ? tail.after : readAt(db, documentId, toSeq)
 	]);
 	// Stored by another version of this code, or damaged: replay rather than show nonsense.
-	if (!consistentWith(changes, before, after)) return null;
+	const whole = { fromA: 0, toA: before.content.size, fromB: 0, toB: after.content.size };
+	if (!consistentIn(changes, whole)) return null;
 	return {
 		fromSeq,
 		toSeq,
@@ -482,6 +465,31 @@ export async function fromStoredChanges(
 	};
 }
 
+/**
+ * Whether changes can be those of a range (a change's, or a whole document's): inside it, in
+ * order, adding up to its change in size. prosemirror-changeset 2.4 can return changes
+ * silently wrong on long ranges, and stored changes may be damaged: both are checked.
+ */
+function consistentIn(
+	changes: readonly Change<Author>[],
+	range: Pick<Change<Author>, 'fromA' | 'toA' | 'fromB' | 'toB'>
+): boolean {
+	let delta = 0;
+	let lastA = range.fromA;
+	let lastB = range.fromB;
+	for (const c of changes) {
+		if (c.fromA < lastA || c.fromB < lastB || c.toA < c.fromA || c.toB < c.fromB) return false;
+		lastA = c.toA;
+		lastB = c.toB;
+		delta += c.toB - c.fromB - (c.toA - c.fromA);
+	}
+	return (
+		lastA <= range.toA &&
+		lastB <= range.toB &&
+		delta === range.toB - range.fromB - (range.toA - range.fromA)
+	);
+}
+
 /** The document at a point, read as a comparison reads it. */
 async function readAt(db: Db, documentId: string, seq: number): Promise<PMNode> {
 	const ydoc = await stateAt(db, documentId, seq);
@@ -490,28 +498,6 @@ async function readAt(db: Db, documentId: string, seq: number): Promise<PMNode> 
 	} finally {
 		ydoc.destroy();
 	}
-}
-
-/** Whether changes can be those from `before` to `after`: in order, in bounds, sizes adding up. */
-function consistentWith(
-	changes: readonly Change<Author>[],
-	before: PMNode,
-	after: PMNode
-): boolean {
-	let delta = 0;
-	let lastA = 0;
-	let lastB = 0;
-	for (const c of changes) {
-		if (c.fromA < lastA || c.fromB < lastB || c.toA < c.fromA || c.toB < c.fromB) return false;
-		lastA = c.toA;
-		lastB = c.toB;
-		delta += c.toB - c.fromB - (c.toA - c.fromA);
-	}
-	return (
-		lastA <= before.content.size &&
-		lastB <= after.content.size &&
-		delta === after.content.size - before.content.size
-	);
 }
 
 async function compareNow(
