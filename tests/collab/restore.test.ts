@@ -8,8 +8,13 @@ import { appendUpdates } from '../../src/lib/server/documents/journal';
 import { listVersions, stateAt } from '../../src/lib/server/documents/versions';
 import { attributePassage } from '../../src/lib/server/documents/attribution';
 import type { CollabServer } from '../../server/collab';
-import { freshDb, storedText } from '../helpers/db';
-import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
+import { freshDb, journalLength, storedText } from '../helpers/db';
+import {
+	buildDocument,
+	buildTwoOrganisations,
+	buildUser,
+	type TestUser
+} from '../helpers/factories';
 import { connectProvider, startCollabServer, synced, waitFor } from '../helpers/collab';
 import { bodyText, paragraph } from '../helpers/content';
 
@@ -21,21 +26,9 @@ let commune: TestUser;
 
 beforeAll(async () => {
 	({ db } = await freshDb());
-	const territory = await buildTerritory(db);
-	epci = await buildUser(db, territory, territory.epciId);
-	commune = await buildUser(db, territory, territory.communeId);
+	({ epci, commune } = await buildTwoOrganisations(db));
 	({ port, collab } = await startCollabServer(db, { unloadDelayMs: 50 }));
 });
-
-async function journalLength(documentId: string): Promise<number> {
-	return (
-		await db
-			.selectFrom('document_update')
-			.select('seq')
-			.where('document_id', '=', documentId)
-			.execute()
-	).length;
-}
 
 describe('restoring a version', () => {
 	it('reaches a connected editor live, as the restorer’s change, and keeps the history', async () => {
@@ -104,7 +97,7 @@ describe('restoring a version', () => {
 		const foreign = await commands.nameVersion(db, epci, other, { name: 'autre', comment: '' });
 		const id = (version as { versionId: string }).versionId;
 		const foreignId = (foreign as { versionId: string }).versionId;
-		const rows = await journalLength(documentId);
+		const rows = await journalLength(db, documentId);
 
 		expect(await commands.restoreVersion(db, collab, commune, documentId, id)).toMatchObject({
 			ok: false,
@@ -117,7 +110,7 @@ describe('restoring a version', () => {
 				status: 404,
 				message: 'Version introuvable pour ce document.'
 			});
-		expect(await journalLength(documentId)).toBe(rows);
+		expect(await journalLength(db, documentId)).toBe(rows);
 		expect(await storedText(db, documentId)).toBe('Texte.');
 		expect((await listVersions(db, documentId)).map((v) => v.kind)).toEqual(['named']);
 	});
@@ -125,7 +118,7 @@ describe('restoring a version', () => {
 	it('says so and records nothing when the document already is that version', async () => {
 		const documentId = await buildDocument(db, epci, [], 'Inchangé.');
 		const named = await commands.nameVersion(db, epci, documentId, { name: 'v1', comment: '' });
-		const rows = await journalLength(documentId);
+		const rows = await journalLength(db, documentId);
 		expect(
 			await commands.restoreVersion(
 				db,
@@ -135,7 +128,7 @@ describe('restoring a version', () => {
 				(named as { versionId: string }).versionId
 			)
 		).toMatchObject({ ok: true, message: expect.stringContaining('déjà identique') });
-		expect(await journalLength(documentId)).toBe(rows);
+		expect(await journalLength(db, documentId)).toBe(rows);
 		expect((await listVersions(db, documentId)).map((v) => v.kind)).toEqual(['named']);
 	});
 
@@ -144,16 +137,16 @@ describe('restoring a version', () => {
 		const named = await commands.nameVersion(db, epci, documentId, { name: 'v1', comment: '' });
 		const id = (named as { versionId: string }).versionId;
 		// A stored row that does not decode (disk damage): the room cannot load the document.
-		await appendUpdates(db, documentId, await journalLength(documentId), [
+		await appendUpdates(db, documentId, await journalLength(db, documentId), [
 			{ userId: epci.id, data: new Uint8Array([255, 255, 255, 1, 2]) }
 		]);
-		const rows = await journalLength(documentId);
+		const rows = await journalLength(db, documentId);
 		expect(await commands.restoreVersion(db, collab, epci, documentId, id)).toMatchObject({
 			ok: false,
 			status: 503,
 			message: commands.RESTORE_FAILED
 		});
-		expect(await journalLength(documentId)).toBe(rows);
+		expect(await journalLength(db, documentId)).toBe(rows);
 		expect((await listVersions(db, documentId)).map((v) => v.kind)).toEqual(['named']);
 	});
 

@@ -5,7 +5,7 @@ import type { Db } from '../../src/lib/server/db';
 import { listVersions } from '../../src/lib/server/documents/versions';
 import { VersionRecorder, type Timers } from '../../server/collab/version-recorder';
 import { freshDb, storedText } from '../helpers/db';
-import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
+import { buildDocument, buildTwoOrganisations, type TestUser } from '../helpers/factories';
 import { connectProvider, startCollabServer, synced, waitFor } from '../helpers/collab';
 import { paragraph } from '../helpers/content';
 
@@ -16,9 +16,7 @@ let commune: TestUser;
 
 beforeAll(async () => {
 	({ db } = await freshDb());
-	const territory = await buildTerritory(db);
-	epci = await buildUser(db, territory, territory.epciId);
-	commune = await buildUser(db, territory, territory.communeId);
+	({ epci, commune } = await buildTwoOrganisations(db));
 	({ port } = await startCollabServer(db, { unloadDelayMs: 50 }));
 });
 

@@ -46,3 +46,13 @@ export async function storedDoc(db: Db, documentId: string): Promise<Y.Doc> {
 export async function storedText(db: Db, documentId: string): Promise<string> {
 	return bodyText(await storedDoc(db, documentId));
 }
+
+/** How many journal rows a document has (so that a refusal can be shown to have written none). */
+export async function journalLength(db: Db, documentId: string): Promise<number> {
+	const rows = await db
+		.selectFrom('document_update')
+		.select('seq')
+		.where('document_id', '=', documentId)
+		.execute();
+	return rows.length;
+}

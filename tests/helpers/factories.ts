@@ -138,6 +138,16 @@ export async function buildDocument(
 	return id;
 }
 
+/** A fresh territory with one person of the intercommunality and one of a member commune. */
+export async function buildTwoOrganisations(db: Db) {
+	const territory = await buildTerritory(db);
+	return {
+		territory,
+		epci: await buildUser(db, territory, territory.epciId),
+		commune: await buildUser(db, territory, territory.communeId)
+	};
+}
+
 /**
  * One person per way of taking part in a document: its binôme (EPCI co-lead and commune
  * partner), a rédacteur, an annotator and a reader from the commune, the direction générale and

@@ -7,7 +7,7 @@ import { SESSION_COOKIE } from '../../src/lib/server/auth/cookie';
 import { listVersions, recordVersion } from '../../src/lib/server/documents/versions';
 import * as Y from 'yjs';
 import { appendUpdates } from '../../src/lib/server/documents/journal';
-import { freshDb, storedDoc } from '../helpers/db';
+import { freshDb, journalLength, storedDoc } from '../helpers/db';
 import { paragraph } from '../helpers/content';
 import { buildDocument, buildRoleCast, buildTerritory, type TestUser } from '../helpers/factories';
 import { freePort, spawnServer, useBuiltServer } from '../helpers/process';
@@ -141,14 +141,7 @@ describe('version history routes', () => {
 		expect((await compare('', cast.coLead)).status).toBe(400);
 
 		// Restore: only the binôme and the direction; a version of another document is unknown.
-		const rows = async () =>
-			(
-				await db
-					.selectFrom('document_update')
-					.select('seq')
-					.where('document_id', '=', documentId)
-					.execute()
-			).length;
+		const rows = () => journalLength(db, documentId);
 		const before = await rows();
 		const versions = (await listVersions(db, documentId)).length;
 		for (const user of [cast.editor, cast.annotator, cast.reader]) {

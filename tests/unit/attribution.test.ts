@@ -10,7 +10,7 @@ import {
 } from '../../src/lib/server/documents/attribution';
 import { recordVersion } from '../../src/lib/server/documents/versions';
 import { freshDb } from '../helpers/db';
-import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
+import { buildDocument, buildTwoOrganisations, type TestUser } from '../helpers/factories';
 import { paragraph } from '../helpers/content';
 
 let db: Db;
@@ -19,9 +19,7 @@ let commune: TestUser;
 
 beforeAll(async () => {
 	({ db } = await freshDb());
-	const territory = await buildTerritory(db);
-	epci = await buildUser(db, territory, territory.epciId);
-	commune = await buildUser(db, territory, territory.communeId);
+	({ epci, commune } = await buildTwoOrganisations(db));
 });
 
 /** Each user edits with a Y.Doc of their own (their own client id), as editors do. */

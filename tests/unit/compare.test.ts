@@ -12,7 +12,7 @@ import {
 } from '../../src/lib/server/documents/compare';
 import { listVersions, recordVersion } from '../../src/lib/server/documents/versions';
 import { freshDb } from '../helpers/db';
-import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
+import { buildDocument, buildTwoOrganisations, type TestUser } from '../helpers/factories';
 import { EditorClient, schema } from '../helpers/editor-updates';
 
 let db: Db;
@@ -21,9 +21,7 @@ let commune: TestUser;
 
 beforeAll(async () => {
 	({ db } = await freshDb());
-	const territory = await buildTerritory(db);
-	epci = await buildUser(db, territory, territory.epciId);
-	commune = await buildUser(db, territory, territory.communeId);
+	({ epci, commune } = await buildTwoOrganisations(db));
 });
 
 const p = (text: string) => ({ type: 'paragraph', content: text ? [{ type: 'text', text }] : [] });

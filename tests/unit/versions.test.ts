@@ -14,7 +14,7 @@ import {
 } from '../../src/lib/server/documents/versions';
 import { fromStoredChanges } from '../../src/lib/server/documents/compare';
 import { freshDb } from '../helpers/db';
-import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
+import { buildDocument, buildTwoOrganisations, type TestUser } from '../helpers/factories';
 import { bodyText, paragraph } from '../helpers/content';
 
 let db: Db;
@@ -23,9 +23,7 @@ let commune: TestUser;
 
 beforeAll(async () => {
 	({ db } = await freshDb());
-	const territory = await buildTerritory(db);
-	epci = await buildUser(db, territory, territory.epciId);
-	commune = await buildUser(db, territory, territory.communeId);
+	({ epci, commune } = await buildTwoOrganisations(db));
 });
 
 /** Applies the document's journal as created to `doc`; returns its last seq. */
