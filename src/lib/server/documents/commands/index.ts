@@ -13,6 +13,7 @@ export {
 	nameVersion,
 	restoreVersion,
 	UNKNOWN_VERSION,
+	UNREADABLE_HISTORY,
 	RESTORE_FAILED,
 	type RestoreHub,
 	VERSION_NAME_MAX_LENGTH,

@@ -64,6 +64,9 @@ export function nameVersion(
 }
 
 export const UNKNOWN_VERSION = 'Version introuvable pour ce document.';
+/** A version or a comparison whose stored rows cannot be read (the page fails, not the process). */
+export const UNREADABLE_HISTORY =
+	'Cette partie de l’historique ne peut pas être lue ; l’administrateur est prévenu.';
 export const RESTORE_FAILED =
 	'La restauration n’a pas pu être faite : le document n’a pas été modifié. Réessayez dans un instant ; si cela persiste, prévenez l’administrateur.';
 

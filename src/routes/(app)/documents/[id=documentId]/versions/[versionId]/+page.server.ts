@@ -15,11 +15,11 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const version = ID_PATTERN.test(params.versionId)
 		? await getVersion(db(), params.id, params.versionId)
 		: null;
-	if (!version) error(404, 'Version introuvable pour ce document.');
+	if (!version) error(404, commands.UNKNOWN_VERSION);
 	const document = (await getDocument(db(), params.id))!;
 	const doc = await stateAt(db(), params.id, version.seq).catch((failure: Error) => {
 		console.error(`version ${version.id} of ${params.id} not read: ${failure.message}`);
-		error(503, 'Cette partie de l’historique ne peut pas être lue ; l’administrateur est prévenu.');
+		error(503, commands.UNREADABLE_HISTORY);
 	});
 	try {
 		const [named] = await withAuthorNames(db(), [version]);

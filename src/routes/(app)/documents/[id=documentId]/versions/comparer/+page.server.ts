@@ -4,7 +4,7 @@
 // another document is unknown here (404), a position beyond the journal is refused (400).
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
-import { getDocument } from '$lib/server/documents';
+import { commands, getDocument } from '$lib/server/documents';
 import { requireDocumentAccess } from '$lib/server/documents/page-access';
 import { compareSeqs, renderComparison } from '$lib/server/documents/compare';
 import {
@@ -17,9 +17,7 @@ import { ID_PATTERN } from '$lib/server/ids';
 import { db } from '$lib/server/runtime';
 
 const NOW = 'maintenant';
-const UNKNOWN_VERSION = 'Version introuvable pour ce document.';
-const UNREADABLE_HISTORY =
-	'Cette partie de l’historique ne peut pas être lue ; l’administrateur est prévenu.';
+const { UNKNOWN_VERSION, UNREADABLE_HISTORY } = commands;
 
 /** A point of the history given in the address: a version id, « maintenant », or a position. */
 async function point(documentId: string, value: string | null, last: number) {
