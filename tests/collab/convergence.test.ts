@@ -50,7 +50,10 @@ describe('two real y-websocket clients', () => {
 			.where('document_id', '=', documentId)
 			.orderBy('seq')
 			.execute();
-		expect(new Set(rows.map((r) => r.user_id))).toEqual(new Set([epciUser.id, communeUser.id]));
+		// The template's row is nobody's (null); every other row names who sent it.
+		expect(new Set(rows.map((r) => r.user_id))).toEqual(
+			new Set([null, epciUser.id, communeUser.id])
+		);
 
 		expect(await storedText(db, documentId)).toBe('EPCI Texte initial. Commune.');
 	});

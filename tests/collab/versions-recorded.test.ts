@@ -4,7 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/lib/server/db';
 import { listVersions } from '../../src/lib/server/documents/versions';
 import { VersionRecorder, type Timers } from '../../server/collab/version-recorder';
-import { freshDb, storedText } from '../helpers/db';
+import * as Y from 'yjs';
+import { appendUpdates } from '../../src/lib/server/documents/journal';
+import { freshDb, journalLength, storedDoc, storedText } from '../helpers/db';
 import { buildDocument, buildTwoOrganisations, type TestUser } from '../helpers/factories';
 import { connectProvider, startCollabServer, synced, waitFor } from '../helpers/collab';
 import { paragraph } from '../helpers/content';
@@ -46,6 +48,13 @@ function manualTimers() {
 describe('automatic versions', () => {
 	it('one when a burst of editing has been quiet for the idle delay, with its contributors', async () => {
 		const documentId = await buildDocument(db, epci, [[commune, 'editor']], 'Texte.');
+		// The template's text is nobody's: epci writes something of their own.
+		const doc = await storedDoc(db, documentId);
+		const before = Y.encodeStateVector(doc);
+		paragraph(doc).insert(6, ' Ajout.');
+		await appendUpdates(db, documentId, await journalLength(db, documentId), [
+			{ userId: epci.id, data: Y.encodeStateAsUpdate(doc, before) }
+		]);
 		const clock = manualTimers();
 		const recorder = new VersionRecorder(db, documentId, 600_000, () => {}, clock.timers);
 		recorder.changed();

@@ -38,9 +38,11 @@ test('a co-pilote names a version; the history lists it and opens it read-only',
 	);
 	await expect(julien.getByText('Envoyé aux maires')).toBeVisible();
 	await expectNoAxeViolations(julien, 'version, 1280 px');
+	await julien.screenshot({ path: 'test-results/e2e/version-1280.png', fullPage: true });
 	await julien.setViewportSize({ width: 390, height: 844 });
 	await expectNoHorizontalScroll(julien);
 	await expectNoAxeViolations(julien, 'version, 390 px');
+	await julien.screenshot({ path: 'test-results/e2e/version-390.png', fullPage: true });
 	await julien.context().close();
 });
 
@@ -151,9 +153,11 @@ test('compare shows who added what, a restore reaches the other editor live, a r
 		julien.getByRole('link', { name: `Restauration de « ${name} »`, exact: true })
 	).toBeVisible();
 	await expectNoAxeViolations(julien, 'history with contributions, 1280 px');
+	await julien.screenshot({ path: `test-results/e2e/history-${tag}-1280.png`, fullPage: true });
 	await julien.setViewportSize({ width: 390, height: 844 });
 	await expectNoHorizontalScroll(julien);
 	await expectNoAxeViolations(julien, 'history with contributions, 390 px');
+	await julien.screenshot({ path: `test-results/e2e/history-${tag}-390.png`, fullPage: true });
 
 	for (const page of [amandine, julien, isabelle]) await page.context().close();
 });

@@ -84,4 +84,11 @@ describe('attribution', () => {
 			[commune.organisationId, 6, 1, 1]
 		]);
 	});
+
+	it('credits a template’s text to nobody, not to the document’s creator', async () => {
+		const documentId = await buildDocument(db, epci, [], 'Texte du modèle.');
+		expect((await attributePassage(db, documentId, [0]))?.authors).toEqual([]);
+		await recordVersion(db, documentId, { kind: 'auto' });
+		expect(await contributionsByOrganisation(db, documentId)).toEqual([]);
+	});
 });

@@ -204,8 +204,10 @@ export async function createDocument(
 				)
 				.execute();
 		}
+		// The template's text is nobody's writing: stored as the server's (no author), so that
+		// « Qui a écrit ce passage ? » and the contributions do not credit it to the creator.
 		if (initialContent)
-			await appendUpdates(trx, id, 0, [{ userId: creator.id, data: initialContent }], now);
+			await appendUpdates(trx, id, 0, [{ userId: null, data: initialContent }], now);
 	});
 	return id;
 }
