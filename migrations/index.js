@@ -12,6 +12,7 @@ import * as m0010 from './0010_unreadable_storage.js';
 import * as m0011 from './0011_document_versions.js';
 import * as m0012 from './0012_visits_and_restores.js';
 import * as m0013 from './0013_version_changes.js';
+import * as m0014 from './0014_clubs_and_comments.js';
 
 export const migrations = {
 	'0001_init': m0001,
@@ -26,5 +27,6 @@ export const migrations = {
 	'0010_unreadable_storage': m0010,
 	'0011_document_versions': m0011,
 	'0012_visits_and_restores': m0012,
-	'0013_version_changes': m0013
+	'0013_version_changes': m0013,
+	'0014_clubs_and_comments': m0014
 };

@@ -204,6 +204,123 @@ export interface DocumentCheckpointTable {
 	created_at: Millis;
 }
 
+export type ClubRole = 'animateur' | 'membre';
+
+/** A club métier of the territory (migration 0014, lib/server/clubs). */
+export interface ClubTable {
+	id: string;
+	territory_id: string;
+	name: string;
+	theme: string;
+	description: string;
+	created_by: string | null;
+	created_at: Millis;
+}
+
+export interface ClubMemberTable {
+	club_id: string;
+	user_id: string;
+	role: ClubRole;
+	added_by: string | null;
+	added_at: Millis;
+}
+
+export interface ClubJoinRequestTable {
+	id: string;
+	club_id: string;
+	user_id: string;
+	message: string;
+	status: AccessRequestStatus;
+	created_at: Millis;
+	decided_by: string | null;
+	decided_at: Millis | null;
+}
+
+/** A club invited to annotate a document: its members are annotators of it. */
+export interface DocumentClubTable {
+	document_id: string;
+	club_id: string;
+	invited_by: string | null;
+	invited_at: Millis;
+}
+
+export type ThreadStatus = 'open' | 'resolved';
+
+/** An anchored comment thread (lib/server/comments): outside the Y.Doc. */
+export interface CommentThreadTable {
+	id: string;
+	document_id: string;
+	author_id: string;
+	/** Posted on behalf of this club (au nom du club). */
+	club_id: string | null;
+	/** Encoded Yjs relative positions of the passage's start and end. */
+	anchor_start: Uint8Array;
+	anchor_end: Uint8Array;
+	/** The passage's text when the thread was opened. */
+	quote: string;
+	status: ThreadStatus;
+	resolved_by: string | null;
+	resolved_at: Millis | null;
+	created_at: Millis;
+	updated_at: Millis;
+}
+
+export interface CommentTable {
+	id: string;
+	thread_id: string;
+	author_id: string;
+	body: string;
+	created_at: Millis;
+	edited_at: Millis | null;
+	deleted_at: Millis | null;
+}
+
+export interface CommentMentionTable {
+	comment_id: string;
+	user_id: string;
+}
+
+export type AvisVerdict = 'favorable' | 'reserves' | 'defavorable';
+
+/** A club's formal avis on a version of a document: never edited, superseded by a later one. */
+export interface ClubAvisTable {
+	id: string;
+	document_id: string;
+	club_id: string;
+	version_id: string;
+	verdict: AvisVerdict;
+	body: string;
+	issued_by: string;
+	issued_at: Millis;
+}
+
+export type NotificationKind =
+	| 'thread_created'
+	| 'reply'
+	| 'thread_resolved'
+	| 'thread_reopened'
+	| 'mention'
+	| 'avis'
+	| 'access_request'
+	| 'club_join_request'
+	| 'club_joined';
+
+/** An in-app notification, kept for e-mail to send later (`emailed_at`). */
+export interface NotificationTable {
+	id: string;
+	user_id: string;
+	kind: NotificationKind;
+	actor_id: string | null;
+	document_id: string | null;
+	thread_id: string | null;
+	club_id: string | null;
+	/** A short text shown with it (the comment's beginning, the avis, the request's message). */
+	excerpt: string;
+	created_at: Millis;
+	read_at: Millis | null;
+	emailed_at: Millis | null;
+}
+
 export interface Database {
 	territory: TerritoryTable;
 	organisation: OrganisationTable;
@@ -225,4 +342,13 @@ export interface Database {
 	document_version_author: DocumentVersionAuthorTable;
 	document_checkpoint: DocumentCheckpointTable;
 	document_visit: DocumentVisitTable;
+	club: ClubTable;
+	club_member: ClubMemberTable;
+	club_join_request: ClubJoinRequestTable;
+	document_club: DocumentClubTable;
+	comment_thread: CommentThreadTable;
+	comment: CommentTable;
+	comment_mention: CommentMentionTable;
+	club_avis: ClubAvisTable;
+	notification: NotificationTable;
 }

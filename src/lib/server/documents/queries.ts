@@ -4,7 +4,7 @@ import type { DocumentRole, OrganisationRole } from '../db/schema';
 import { newId } from '../ids';
 import { ROLE_RANK, type DocumentKind, type Role } from '../../documents/vocabulary';
 import { appendUpdates } from './journal';
-import { documentsWithViewerRoles, effectiveRole, type Actor } from './access';
+import { documentsWithViewerRoles, effectiveRole, participates, type Actor } from './access';
 
 export interface DocumentSummary {
 	id: string;
@@ -108,8 +108,8 @@ export async function listTerritoryDocuments(db: Db, viewer: Actor): Promise<Doc
 		dueDate: r.dueDate,
 		createdAt: Number(r.createdAt),
 		updatedAt: Number(r.updatedAt),
-		role: effectiveRole(viewer, r.personalRole, r.organisationRole),
-		participates: r.personalRole !== null || r.organisationRole !== null,
+		role: effectiveRole(viewer, r),
+		participates: participates(r),
 		coleads: coleads
 			.filter((c) => c.documentId === r.id)
 			.sort(epciFirst)
