@@ -378,8 +378,9 @@ const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 
 /**
- * Thinning of automatic versions (named ones and restores are never thinned): all are kept for
- * a day; older than a day, the last of each hour; older than a month, the last of each day.
+ * Thinning of automatic versions (named ones, restores and versions a club gave its avis on are
+ * never thinned): all are kept for a day; older than a day, the last of each hour; older than a
+ * month, the last of each day.
  * The latest version is always kept. A version thinned out is folded into the next one kept
  * (its range, counts and contributors), so the history still accounts for every update — and
  * the journal itself is never touched. Returns how many versions were folded.
@@ -405,6 +406,13 @@ export async function thinVersions(db: Db, documentId: string, now = Date.now())
 			if (version.restoredFrom) kept.add(version.restoredFrom);
 			if (versions[i + 1]?.kind === 'restore') kept.add(version.id);
 		});
+		// A club's avis is kept with the version it was issued on (lib/server/clubs/avis.ts).
+		const withAvis = await trx
+			.selectFrom('club_avis')
+			.select('version_id')
+			.where('document_id', '=', documentId)
+			.execute();
+		for (const { version_id } of withAvis) kept.add(version_id);
 		const thinned = versions.filter(
 			(v, i) =>
 				v.kind === 'auto' && now - v.createdAt > DAY && !kept.has(v.id) && i < versions.length - 1
