@@ -3,7 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type * as Y from 'yjs';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CloseCode } from '../../src/lib/collab/protocol';
+import * as encoding from 'lib0/encoding';
+import { CloseCode, MessageType } from '../../src/lib/collab/protocol';
 import { releaseDatabaseMemory, type Db } from '../../src/lib/server/db';
 import type { CollabHub } from '../../src/lib/server/runtime';
 import { COLLAB_DEFAULTS, type CollabSettings, type Config } from '../../src/lib/server/config';
@@ -13,6 +14,7 @@ import {
 	type ConnectionContext
 } from './authenticate-upgrade';
 import { Room, type RoomHost, type RoomOptions } from './room';
+import { encodeMessage } from './connection';
 import { UnreadableStorageError } from '../../src/lib/server/documents/journal';
 import { recordDamage } from '../../src/lib/server/documents/storage-damage';
 import { storedSessionEnds } from '../../src/lib/server/auth/session';
@@ -244,6 +246,19 @@ export class CollabServer implements CollabHub {
 
 	async flushDocument(documentId: string): Promise<void> {
 		await this.rooms.get(documentId)?.journal.flush();
+	}
+
+	liveDocument(documentId: string): Y.Doc | null {
+		const room = this.rooms.get(documentId);
+		return room && !room.unloading && !room.destroyed && room.isLoaded ? room.doc : null;
+	}
+
+	sendComments(documentId: string, json: string): number {
+		const room = this.rooms.get(documentId);
+		if (!room || room.destroyed) return 0;
+		const frame = encodeMessage(MessageType.comments, (e) => encoding.writeVarString(e, json));
+		room.broadcast(frame, null);
+		return room.connections.size;
 	}
 
 	async applyServerChange(

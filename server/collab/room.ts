@@ -78,6 +78,9 @@ export class Room {
 		return this.isDestroyed;
 	}
 
+	/** The stored state is applied: `doc` is the document (not an empty one still loading). */
+	isLoaded = false;
+
 	/**
 	 * Applies the stored state before anyone is answered: bytes that decode but cannot be
 	 * applied, or a history with a gap (structs waiting for a dependency that is not stored),
@@ -96,6 +99,7 @@ export class Room {
 		this.doc.once('update', () => (this.storedBytes = null));
 		this.journal.resume(stored);
 		this.journal.compactIfLong();
+		this.isLoaded = true;
 	}
 
 	/**

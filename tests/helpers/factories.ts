@@ -174,3 +174,49 @@ export async function buildRoleCast(db: Db, territory: TestTerritory) {
 	);
 	return { coLead, partner, editor, annotator, reader, direction, outsider, documentId };
 }
+
+/**
+ * A club métier of `animateur`'s territory with those members, optionally invited to documents
+ * (raw rows: the clubs' own commands are tested apart).
+ */
+export async function buildClub(
+	db: Db,
+	animateur: TestUser,
+	members: TestUser[] = [],
+	invitedTo: string[] = [],
+	name = `Club ${newId().slice(0, 4)}`
+): Promise<string> {
+	const id = newId();
+	const now = Date.now();
+	await db
+		.insertInto('club')
+		.values({
+			id,
+			territory_id: animateur.territoryId,
+			name,
+			theme: 'rh',
+			description: '',
+			created_by: null,
+			created_at: now
+		})
+		.execute();
+	await db
+		.insertInto('club_member')
+		.values([
+			{ club_id: id, user_id: animateur.id, role: 'animateur', added_by: null, added_at: now },
+			...members.map((m) => ({
+				club_id: id,
+				user_id: m.id,
+				role: 'membre' as const,
+				added_by: null,
+				added_at: now
+			}))
+		])
+		.execute();
+	for (const documentId of invitedTo)
+		await db
+			.insertInto('document_club')
+			.values({ document_id: documentId, club_id: id, invited_by: null, invited_at: now })
+			.execute();
+	return id;
+}

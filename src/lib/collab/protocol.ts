@@ -6,7 +6,9 @@ export const MessageType = {
 	sync: 0,
 	awareness: 1,
 	auth: 2,
-	queryAwareness: 3
+	queryAwareness: 3,
+	/** Ours, server to browser only: a comment thread changed (JSON, lib/comments/types.ts). */
+	comments: 8
 } as const;
 
 /** The websocket path for a document: `/collab/<documentId>`. */

@@ -21,6 +21,13 @@ export interface CollabHub {
 	 * (loaded if need be): stored with that user as author, seen live by everyone connected.
 	 * Resolves with whether it changed anything.
 	 */
+	/** The loaded document's live Y.Doc (null when it is not loaded): read it, never change it. */
+	liveDocument(documentId: string): import('yjs').Doc | null;
+	/**
+	 * Sends one frame of our own (MessageType.comments: a comment thread changed) to every page
+	 * that has the document open. Returns how many received it.
+	 */
+	sendComments(documentId: string, json: string): number;
 	applyServerChange(
 		documentId: string,
 		userId: string,

@@ -1,0 +1,376 @@
+// Issue 12: comment threads on a real database — who may write, what is stored (the session's
+// user, never a claimed author), mentions and their notifications, and every bad input refused
+// with a French message and nothing stored.
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { Db } from '../../src/lib/server/db';
+import {
+	deleteComment,
+	editComment,
+	openThread,
+	reply,
+	setThreadStatus
+} from '../../src/lib/server/comments/commands';
+import { passageReader } from '../../src/lib/server/comments/passage';
+import { listThreads, readersOf } from '../../src/lib/server/comments/queries';
+import { mentionedIn } from '../../src/lib/server/comments/mentions';
+import { encodeAnchor } from '../../src/lib/comments/anchor';
+import { freshDb } from '../helpers/db';
+import {
+	buildClub,
+	buildDocument,
+	buildRoleCast,
+	buildTerritory,
+	buildUser,
+	type TestTerritory,
+	type TestUser
+} from '../helpers/factories';
+import { storedAnchor } from '../helpers/anchors';
+
+let db: Db;
+let territory: TestTerritory;
+let cast: Awaited<ReturnType<typeof buildRoleCast>>;
+let clubMember: TestUser;
+let clubId: string;
+let documentId: string;
+let read: ReturnType<typeof passageReader>;
+const TEXT = 'La commission RH se réunit le mardi. Le RIFSEEP est revu chaque année.';
+
+beforeAll(async () => {
+	({ db } = await freshDb());
+	territory = await buildTerritory(db);
+	cast = await buildRoleCast(db, territory);
+	documentId = await buildDocument(
+		db,
+		cast.coLead,
+		[
+			[cast.editor, 'editor'],
+			[cast.annotator, 'annotator'],
+			[cast.reader, 'reader']
+		],
+		TEXT,
+		cast.partner
+	);
+	clubMember = await buildUser(db, territory, territory.communeId, { name: 'Nadia Club' });
+	clubId = await buildClub(db, clubMember, [], [documentId], 'Club RH');
+	read = passageReader(db, null);
+});
+
+const counts = async () => ({
+	threads: (await db.selectFrom('comment_thread').select('id').execute()).length,
+	comments: (await db.selectFrom('comment').select('id').execute()).length,
+	notifications: (await db.selectFrom('notification').select('id').execute()).length
+});
+
+const open = async (user: TestUser, body: string, passage = 'RIFSEEP', extra: object = {}) =>
+	openThread(
+		db,
+		user,
+		documentId,
+		{ anchor: await storedAnchor(db, documentId, passage), body, ...extra },
+		read
+	);
+
+describe('opening a thread', () => {
+	it('is stored with the session’s user, whatever author the request claims, with the quoted passage', async () => {
+		const result = await open(cast.annotator, 'À préciser.', 'RIFSEEP', {
+			authorId: cast.coLead.id,
+			author: { id: cast.coLead.id }
+		});
+		expect(result).toMatchObject({ ok: true });
+		if (!result.ok) return;
+		expect(result.thread.author.id).toBe(cast.annotator.id);
+		expect(result.thread.quote).toBe('RIFSEEP');
+		const row = await db
+			.selectFrom('comment_thread')
+			.select(['author_id', 'quote', 'status'])
+			.where('id', '=', result.thread.id)
+			.executeTakeFirstOrThrow();
+		expect(row).toEqual({ author_id: cast.annotator.id, quote: 'RIFSEEP', status: 'open' });
+		const comment = await db
+			.selectFrom('comment')
+			.select(['author_id', 'body'])
+			.where('thread_id', '=', result.thread.id)
+			.executeTakeFirstOrThrow();
+		expect(comment).toEqual({ author_id: cast.annotator.id, body: 'À préciser.' });
+	});
+
+	it('a club member invited through the club comments au nom du club; a non-member cannot claim the club', async () => {
+		const result = await open(clubMember, 'Avis du club à venir.', 'commission RH', { clubId });
+		expect(result).toMatchObject({ ok: true });
+		if (result.ok) expect(result.thread.club).toEqual({ id: clubId, name: 'Club RH' });
+		const before = await counts();
+		const forged = await open(cast.annotator, 'Au nom du club ?', 'commission RH', { clubId });
+		expect(forged).toMatchObject({ ok: false, status: 400, field: 'clubId' });
+		expect(await counts()).toEqual(before);
+	});
+
+	it('notifies the binôme of a new thread, not its author', async () => {
+		const result = await open(cast.editor, 'Une remarque pour le binôme.');
+		if (!result.ok) throw new Error(result.message);
+		const rows = await db
+			.selectFrom('notification')
+			.select(['user_id', 'kind', 'actor_id'])
+			.where('thread_id', '=', result.thread.id)
+			.execute();
+		expect(rows.map((r) => r.user_id).sort()).toEqual([cast.coLead.id, cast.partner.id].sort());
+		expect(rows.every((r) => r.kind === 'thread_created' && r.actor_id === cast.editor.id)).toBe(
+			true
+		);
+	});
+});
+
+describe('bad input is refused in French, nothing stored', () => {
+	const refusedWith = async (result: Promise<{ ok: boolean }>, expected: object) => {
+		const before = await counts();
+		expect(await result).toMatchObject({ ok: false, ...expected });
+		expect(await counts()).toEqual(before);
+	};
+
+	it('an empty comment, a comment of 100 kB, a comment with control characters', async () => {
+		await refusedWith(open(cast.annotator, '   \n  '), {
+			status: 400,
+			message: 'Le commentaire est vide : écrivez votre remarque.'
+		});
+		await refusedWith(open(cast.annotator, 'x'.repeat(100_000)), {
+			status: 400,
+			message: 'Le commentaire ne doit pas dépasser 10\u00a0000 caractères.'
+		});
+		await refusedWith(open(cast.annotator, 'a\u0000b'), { status: 400, field: 'body' });
+	});
+
+	it('an anchor outside the document: another document’s passage, garbage, positions of nothing', async () => {
+		const other = await buildDocument(
+			db,
+			cast.coLead,
+			[[cast.annotator, 'annotator']],
+			'Autre texte ici.'
+		);
+		const elsewhere = await storedAnchor(db, other, 'texte');
+		const message =
+			'Le passage sélectionné est introuvable dans le document : sélectionnez-le de nouveau.';
+		await refusedWith(
+			openThread(db, cast.annotator, documentId, { anchor: elsewhere, body: 'Hors sujet' }, read),
+			{ status: 400, message }
+		);
+		await refusedWith(
+			openThread(
+				db,
+				cast.annotator,
+				documentId,
+				{ anchor: { start: 'zz', end: 3 }, body: 'x' },
+				read
+			),
+			{ status: 400, field: 'anchor' }
+		);
+		const nowhere = encodeAnchor({
+			start: Y.createRelativePositionFromJSON({ item: { client: 1234, clock: 99 } }),
+			end: Y.createRelativePositionFromJSON({ item: { client: 1234, clock: 120 } })
+		});
+		await refusedWith(
+			openThread(db, cast.annotator, documentId, { anchor: nowhere, body: 'x' }, read),
+			{ status: 400, message }
+		);
+		// A root type of another name is not read (reading it would create it).
+		const otherRoot = encodeAnchor({
+			start: Y.createRelativePositionFromJSON({ tname: 'intrus', item: null, type: null }),
+			end: Y.createRelativePositionFromJSON({ tname: 'intrus', item: null, type: null })
+		});
+		await refusedWith(
+			openThread(db, cast.annotator, documentId, { anchor: otherRoot, body: 'x' }, read),
+			{ status: 400, message }
+		);
+	});
+
+	it('a thread on a document the user cannot read: 403; of another territory: 404', async () => {
+		await refusedWith(open(cast.outsider, 'Je commente'), { status: 403 });
+		const elsewhere = await buildTerritory(db);
+		const foreigner = await buildUser(db, elsewhere, elsewhere.epciId);
+		await refusedWith(open(foreigner, 'Je commente'), { status: 404 });
+	});
+
+	it('a reader cannot comment, reply or resolve', async () => {
+		await refusedWith(open(cast.reader, 'Lecture seule ?'), { status: 403 });
+	});
+
+	it('a reply to a thread of another document, or to an unknown thread: 404', async () => {
+		const other = await buildDocument(
+			db,
+			cast.coLead,
+			[[cast.annotator, 'annotator']],
+			'Autre texte ici.'
+		);
+		const there = await openThread(
+			db,
+			cast.annotator,
+			other,
+			{ anchor: await storedAnchor(db, other, 'texte'), body: 'Ailleurs' },
+			read
+		);
+		if (!there.ok) throw new Error(there.message);
+		await refusedWith(reply(db, cast.annotator, documentId, there.thread.id, { body: 'Ici ?' }), {
+			status: 404,
+			message: 'Fil de commentaires introuvable.'
+		});
+		await refusedWith(reply(db, cast.annotator, documentId, 'inconnu', { body: 'Ici ?' }), {
+			status: 404
+		});
+	});
+
+	it('a mention of someone who cannot read the document names them; the co-pilote is offered to invite', async () => {
+		await buildUser(db, territory, territory.communeId, { name: 'Paul Dehors' });
+		const before = await counts();
+		const byAnnotator = await open(cast.annotator, 'Qu’en pense @Paul Dehors ?');
+		expect(byAnnotator).toMatchObject({
+			ok: false,
+			status: 400,
+			message:
+				'Paul Dehors ne peut pas lire ce document : retirez la mention, ou demandez à un co-pilote de l’inviter.',
+			canInvite: false,
+			cannotRead: [{ name: 'Paul Dehors' }]
+		});
+		const byCoLead = await open(cast.coLead, 'Qu’en pense @Paul Dehors ?');
+		expect(byCoLead).toMatchObject({ ok: false, status: 400, canInvite: true });
+		expect(await counts()).toEqual(before);
+	});
+});
+
+describe('mentions', () => {
+	it('are read from the text: longest name, word boundary, not e-mail addresses', () => {
+		const users = [
+			{ id: 'a', name: 'Marie Dupont' },
+			{ id: 'b', name: 'Marie Dupont-Martin' },
+			{ id: 'c', name: 'Luc' }
+		];
+		expect(mentionedIn('Voir @Marie Dupont-Martin et @marie dupont.', users)).toEqual(['b', 'a']);
+		expect(mentionedIn('écrire à luc@mairie.fr ou @Lucas', users)).toEqual([]);
+		expect(mentionedIn('@Luc, @Luc !', users)).toEqual(['c']);
+	});
+
+	it('notify exactly the mentioned participants (mention rather than new-thread for a mentioned co-pilote)', async () => {
+		const editorName = cast.editor.displayName;
+		const coLeadName = cast.coLead.displayName;
+		const result = await open(
+			cast.annotator,
+			`@${editorName} et @${coLeadName}, pouvez-vous relire ?`
+		);
+		if (!result.ok) throw new Error(result.message);
+		const rows = await db
+			.selectFrom('notification')
+			.select(['user_id', 'kind'])
+			.where('thread_id', '=', result.thread.id)
+			.execute();
+		const mentions = rows.filter((r) => r.kind === 'mention').map((r) => r.user_id);
+		expect(mentions.sort()).toEqual([cast.editor.id, cast.coLead.id].sort());
+		expect(rows.filter((r) => r.kind === 'thread_created').map((r) => r.user_id)).toEqual([
+			cast.partner.id
+		]);
+		const stored = await db
+			.selectFrom('comment_mention')
+			.innerJoin('comment', 'comment.id', 'comment_mention.comment_id')
+			.select('comment_mention.user_id')
+			.where('comment.thread_id', '=', result.thread.id)
+			.execute();
+		expect(stored.map((r) => r.user_id).sort()).toEqual([cast.editor.id, cast.coLead.id].sort());
+		// Whoever can read is offered: the binôme, participants, club members, the direction.
+		const readers = (await readersOf(db, documentId, territory.territoryId)).map((r) => r.id);
+		for (const user of [
+			cast.coLead,
+			cast.partner,
+			cast.editor,
+			cast.annotator,
+			cast.reader,
+			cast.direction,
+			clubMember
+		])
+			expect(readers).toContain(user.id);
+		expect(readers).not.toContain(cast.outsider.id);
+	});
+});
+
+describe('replies, edits, deletion, resolution', () => {
+	it('a reply notifies the thread’s participants; only the author edits or deletes a message', async () => {
+		const opened = await open(cast.annotator, 'Premier message.');
+		if (!opened.ok) throw new Error(opened.message);
+		const threadId = opened.thread.id;
+		const answer = await reply(db, cast.coLead, documentId, threadId, {
+			body: 'Réponse du binôme.'
+		});
+		if (!answer.ok) throw new Error(answer.message);
+		const replyNotes = await db
+			.selectFrom('notification')
+			.select('user_id')
+			.where('thread_id', '=', threadId)
+			.where('kind', '=', 'reply')
+			.execute();
+		expect(replyNotes.map((r) => r.user_id)).toEqual([cast.annotator.id]);
+		const replyId = answer.thread.comments[1].id;
+		expect(
+			await editComment(db, cast.annotator, documentId, threadId, replyId, { body: 'Piraté' })
+		).toMatchObject({
+			ok: false,
+			status: 403
+		});
+		const edited = await editComment(db, cast.coLead, documentId, threadId, replyId, {
+			body: 'Réponse corrigée.'
+		});
+		expect(edited).toMatchObject({ ok: true });
+		if (edited.ok) expect(edited.thread.comments[1]).toMatchObject({ body: 'Réponse corrigée.' });
+		// Deleting the opening message of an answered thread keeps the thread, shown as deleted.
+		const firstId = opened.thread.comments[0].id;
+		const deleted = await deleteComment(db, cast.annotator, documentId, threadId, firstId);
+		expect(deleted).toMatchObject({ ok: true, removedThreadId: null });
+		if (deleted.ok) expect(deleted.thread!.comments[0]).toMatchObject({ deleted: true, body: '' });
+	});
+
+	it('resolve and reopen: the binôme or the thread’s author, not another annotator', async () => {
+		const opened = await open(cast.editor, 'À résoudre.');
+		if (!opened.ok) throw new Error(opened.message);
+		const threadId = opened.thread.id;
+		expect(
+			await setThreadStatus(db, cast.annotator, documentId, threadId, { status: 'resolved' })
+		).toMatchObject({ ok: false, status: 403 });
+		expect(
+			await setThreadStatus(db, cast.partner, documentId, threadId, { status: 'fini' })
+		).toMatchObject({
+			ok: false,
+			status: 400
+		});
+		const resolved = await setThreadStatus(db, cast.partner, documentId, threadId, {
+			status: 'resolved'
+		});
+		expect(resolved).toMatchObject({ ok: true });
+		if (resolved.ok)
+			expect(resolved.thread).toMatchObject({
+				status: 'resolved',
+				resolvedBy: cast.partner.displayName
+			});
+		const note = await db
+			.selectFrom('notification')
+			.select(['user_id', 'kind'])
+			.where('thread_id', '=', threadId)
+			.where('kind', '=', 'thread_resolved')
+			.execute();
+		expect(note.map((n) => n.user_id)).toEqual([cast.editor.id]);
+		const reopened = await setThreadStatus(db, cast.editor, documentId, threadId, {
+			status: 'open'
+		});
+		expect(reopened).toMatchObject({ ok: true });
+		const [view] = await listThreads(db, documentId, [threadId]);
+		expect(view).toMatchObject({ status: 'open', resolvedBy: null });
+	});
+
+	it('the only message deleted takes its thread with it', async () => {
+		const opened = await open(cast.annotator, 'Erreur de ma part.');
+		if (!opened.ok) throw new Error(opened.message);
+		const result = await deleteComment(
+			db,
+			cast.annotator,
+			documentId,
+			opened.thread.id,
+			opened.thread.comments[0].id
+		);
+		expect(result).toMatchObject({ ok: true, thread: null, removedThreadId: opened.thread.id });
+		expect(await listThreads(db, documentId, [opened.thread.id])).toEqual([]);
+	});
+});
