@@ -36,6 +36,15 @@ const requestRows = (documentId: string) =>
 		.orderBy('created_at')
 		.execute();
 
+/** The access-request notifications of a document, as (recipient, actor, excerpt). */
+const requestNotifications = (documentId: string) =>
+	db
+		.selectFrom('notification')
+		.select(['user_id', 'actor_id', 'excerpt', 'read_at'])
+		.where('document_id', '=', documentId)
+		.where('kind', '=', 'access_request')
+		.execute();
+
 const roleOf = async (documentId: string, user: TestUser) =>
 	(await listMembers(db, documentId)).find((m) => m.userId === user.id)?.role ?? null;
 
@@ -52,8 +61,19 @@ describe('requestAccess', () => {
 			alreadyPending: false,
 			rightsChanged: { users: [], organisations: [] }
 		});
+		// The binôme, and only the binôme, hears of it.
+		const notified = [cast.coLead.id, cast.partner.id].sort();
+		const told = (await requestNotifications(documentId)).filter((n) => n.actor_id === asker.id);
+		expect(told.map((n) => n.user_id).sort()).toEqual(notified);
+		expect(told).toEqual(
+			told.map((n) => ({ ...n, excerpt: 'Je prépare la commission RH.', read_at: null }))
+		);
 		const again = await commands.requestAccess(db, asker, documentId, { message: 'Relance' });
 		expect(again).toMatchObject({ ok: true, alreadyPending: true });
+		// Asking again while pending is no news.
+		expect(
+			(await requestNotifications(documentId)).filter((n) => n.actor_id === asker.id)
+		).toHaveLength(2);
 		expect(await requestRows(documentId)).toEqual([
 			{
 				user_id: asker.id,
@@ -81,11 +101,15 @@ describe('requestAccess', () => {
 		);
 		expect(results.every((r) => r.ok)).toBe(true);
 		expect((await requestRows(documentId)).filter((r) => r.user_id === asker.id)).toHaveLength(1);
+		expect(
+			(await requestNotifications(documentId)).filter((n) => n.actor_id === asker.id)
+		).toHaveLength(2);
 	});
 
 	it('refused: participants and the direction already have access (400), another territory gets 404, a message over 500 characters (400); nothing stored', async () => {
 		const { documentId, editor, reader, coLead, direction } = cast;
 		const before = await requestRows(documentId);
+		const notificationsBefore = await requestNotifications(documentId);
 		for (const actor of [coLead, editor, reader, direction])
 			expect(await commands.requestAccess(db, actor, documentId, { message: '' })).toEqual({
 				ok: false,
@@ -113,6 +137,7 @@ describe('requestAccess', () => {
 			denied: false
 		});
 		expect(await requestRows(documentId)).toEqual(before);
+		expect(await requestNotifications(documentId)).toEqual(notificationsBefore);
 	});
 });
 

@@ -6,6 +6,7 @@ import { documentAccess, type Actor } from '../access';
 import * as queries from '../queries';
 import { hasUnshowable, UNSHOWABLE_MESSAGE } from '../rules';
 import { setMember } from './members';
+import { coleadsOf, notify } from '../../notifications';
 import {
 	ACCESS_MESSAGES,
 	authorize,
@@ -22,7 +23,7 @@ export const ACCESS_REQUEST_MESSAGE_MAX_LENGTH = 500;
  * Asks the binôme for access. Only a person of the document's territory who has no access to
  * it may ask: another territory's document does not exist for them (404), and someone who
  * already reads it has nothing to ask (400). Asking again while a request is pending changes
- * nothing.
+ * nothing. A new request is a notification of the binôme, in the same transaction.
  */
 export function requestAccess(
 	db: Db,
@@ -44,6 +45,14 @@ export function requestAccess(
 				'message'
 			);
 		const stored = await queries.insertAccessRequest(trx, documentId, actor.id, message);
+		// The binôme hears of a new request only: asking again while one is pending is no news.
+		if (stored)
+			await notify(trx, await coleadsOf(trx, documentId), {
+				kind: 'access_request',
+				actorId: actor.id,
+				documentId,
+				excerpt: message
+			});
 		return {
 			...done(
 				documentId,
