@@ -387,3 +387,16 @@ export async function uninviteClub(db: Db, documentId: string, clubId: string): 
 		.executeTakeFirst();
 	return Number(result.numDeletedRows) > 0;
 }
+
+/** The territory's clubs by name, for a choice list. */
+export async function listTerritoryClubs(
+	db: Db,
+	territoryId: string
+): Promise<{ id: string; name: string }[]> {
+	return db
+		.selectFrom('club')
+		.select(['id', 'name'])
+		.where('territory_id', '=', territoryId)
+		.orderBy('name')
+		.execute();
+}

@@ -20,6 +20,13 @@ import { listOrganisations, listTerritoryUsers } from '$lib/server/territory/que
 import { db, runtime } from '$lib/server/runtime';
 import type { GrantableRole } from '$lib/documents/vocabulary';
 import { readForm } from '$lib/server/http/form';
+import {
+	inviteClub,
+	listAvis,
+	listInvitedClubs,
+	listTerritoryClubs,
+	uninviteClub
+} from '$lib/server/clubs';
 
 export const load: PageServerLoad = async ({ locals, params, request }) => {
 	const user = locals.user!;
@@ -87,9 +94,20 @@ export const load: PageServerLoad = async ({ locals, params, request }) => {
 		versions,
 		sinceVisit,
 		// Naming (and restoring) versions: the binôme and the direction générale.
-		canNameVersions: access.canChangeBinome
+		canNameVersions: access.canChangeBinome,
+		// Clubs métiers invited to annotate, the clubs the binôme may invite, and their avis.
+		...(await clubsOf(params.id, user.territoryId, access.canManage))
 	};
 };
+
+async function clubsOf(documentId: string, territoryId: string, canManage: boolean) {
+	const [invitedClubs, territoryClubs, avis] = await Promise.all([
+		listInvitedClubs(db(), documentId),
+		canManage ? listTerritoryClubs(db(), territoryId) : [],
+		listAvis(db(), documentId)
+	]);
+	return { invitedClubs, territoryClubs, avis };
+}
 
 /** Every command result goes through settle (error page, sockets closed); actions only word the rest for their form. */
 const run = <T extends object>(pending: Promise<CommandResult<T>>) =>
@@ -237,6 +255,24 @@ export const actions: Actions = {
 			versionError: true,
 			versionField: result.field ?? null
 		});
+	},
+	inviteClub: async ({ locals, params, request }) => {
+		const form = await readForm(request);
+		const result = await run(
+			inviteClub(db(), locals.user!, params.id, { clubId: form.get('clubId') })
+		);
+		return result.ok
+			? { clubMessage: result.message }
+			: fail(result.status, { clubMessage: result.message, clubError: true });
+	},
+	removeClub: async ({ locals, params, request }) => {
+		const form = await readForm(request);
+		const result = await run(
+			uninviteClub(db(), locals.user!, params.id, { clubId: form.get('clubId') })
+		);
+		return result.ok
+			? { clubMessage: result.message }
+			: fail(result.status, { clubMessage: result.message, clubError: true });
 	},
 	updateSettings: async ({ locals, params, request }) => {
 		const form = await readForm(request);

@@ -9,6 +9,8 @@ import { renderDocHtml } from '$lib/server/documents/render';
 import { getVersion, stateAt, withAuthorNames } from '$lib/server/documents/versions';
 import { ID_PATTERN } from '$lib/server/ids';
 import { db, runtime } from '$lib/server/runtime';
+import { avisClubsOf, issueAvis, listAvis } from '$lib/server/clubs';
+import { readForm } from '$lib/server/http/form';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const access = await requireDocumentAccess(db(), locals.user!, params.id);
@@ -22,13 +24,20 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		error(503, commands.UNREADABLE_HISTORY);
 	});
 	try {
-		const [named] = await withAuthorNames(db(), [version]);
+		const [[named], avis, avisClubs] = await Promise.all([
+			withAuthorNames(db(), [version]),
+			listAvis(db(), params.id),
+			// The clubs whose avis the viewer may issue: invited ones they animate.
+			avisClubsOf(db(), locals.user!.id, params.id)
+		]);
 		return {
 			document: { id: document.id, title: document.title },
 			version: named,
 			html: renderDocHtml(doc),
 			// Restoring: the binôme and the direction générale (checked again by the command).
-			canRestore: access.canChangeBinome
+			canRestore: access.canChangeBinome,
+			avis: avis.filter((a) => a.versionId === version.id),
+			avisClubs
 		};
 	} finally {
 		doc.destroy();
@@ -36,6 +45,25 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 };
 
 export const actions: Actions = {
+	issueAvis: async ({ locals, params, request }) => {
+		const form = await readForm(request);
+		const values = {
+			clubId: String(form.get('clubId') ?? ''),
+			verdict: String(form.get('verdict') ?? ''),
+			body: String(form.get('body') ?? '')
+		};
+		const result = await settle(
+			runtime().collab,
+			issueAvis(db(), locals.user!, params.id, { versionId: params.versionId, ...values })
+		);
+		if (result.ok) return { avisMessage: result.message };
+		return fail(result.status, {
+			avisMessage: result.message,
+			avisError: true,
+			avisField: result.field ?? null,
+			values
+		});
+	},
 	restore: async ({ locals, params }) => {
 		const result = await settle(
 			runtime().collab,
