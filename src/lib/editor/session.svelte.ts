@@ -3,7 +3,7 @@
 // check after a merge). Rune state lives here rather than in a component's onMount.
 /* eslint-disable svelte/prefer-svelte-reactivity -- the sets and maps here are replaced whole
    ($state.raw) or never read by the view: state vectors, listeners, ids for decorations. */
-import { Editor } from '@tiptap/core';
+import { Editor, type AnyExtension } from '@tiptap/core';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { CharacterCount } from '@tiptap/extensions';
@@ -36,6 +36,16 @@ import { guardedAwareness, presentPeople, renderCaret, type PresenceUser } from 
 export type { Access };
 
 export type ConnectionState = 'connecting' | 'connected' | 'offline' | 'stopped';
+
+/** What a feature beside the text (comment threads) plugs into each live set-up. */
+export interface SessionHooks {
+	/** Extra editor extensions, built again for each set-up (the Y.Doc is replaced after text is kept aside). */
+	extensions?: (doc: Y.Doc, fragment: Y.XmlFragment) => AnyExtension[];
+	/** A frame of MessageType.comments from the server (JSON). */
+	onComments?: (json: string) => void;
+	/** The socket synced: anything missed while apart can be asked again. */
+	onSynced?: () => void;
+}
 
 /** What one live set-up (doc, offline copy, socket, editor) knows about its current socket. */
 interface Live {
@@ -81,6 +91,7 @@ export class EditorSession {
 	readonly documentId: string;
 	readonly me: PresenceUser;
 	#onAccess: (access: Access) => void;
+	#hooks: SessionHooks;
 	#live: Live | null = null;
 	#element: HTMLElement | null = null;
 	#keepingAside = false;
@@ -97,7 +108,9 @@ export class EditorSession {
 		me: PresenceUser;
 		access: Access;
 		onAccess: (access: Access) => void;
+		hooks?: SessionHooks;
 	}) {
+		this.#hooks = options.hooks ?? {};
 		this.documentId = options.documentId;
 		this.me = options.me;
 		this.access = options.access;
@@ -211,7 +224,8 @@ export class EditorSession {
 					render: renderCaret
 				}),
 				CharacterCount,
-				mergeFlags(() => fragment, flaggedIds)
+				mergeFlags(() => fragment, flaggedIds),
+				...(this.#hooks.extensions?.(doc, fragment) ?? [])
 			],
 			editorProps: {
 				attributes: () => ({
@@ -290,6 +304,7 @@ export class EditorSession {
 			if (isSynced) {
 				this.ready = true;
 				this.#checkMerge(live);
+				this.#hooks.onSynced?.();
 			}
 		});
 		provider.on('connection-close', (event: CloseEvent | null) => {
@@ -339,6 +354,10 @@ export class EditorSession {
 				live.refusalPending = false;
 				void this.#keepAside(live);
 			}
+		};
+		provider.messageHandlers[MessageType.comments] = (_encoder, decoder) => {
+			const json = decoding.readVarString(decoder);
+			if (this.#live === live) this.#hooks.onComments?.(json);
 		};
 		provider.messageHandlers[MessageType.auth] = (_encoder, decoder) => {
 			authProtocol.readAuthMessage(decoder, live.doc, () => {
