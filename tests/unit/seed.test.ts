@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { Db } from '../../src/lib/server/db';
 import { seedDemoTerritory, DEMO_PASSWORD } from '../../src/lib/server/territory/seed';
-import { loadStoredState, plainText } from '../../src/lib/server/documents';
+import { documentAccess, loadStoredState, plainText } from '../../src/lib/server/documents';
 import { login } from '../../src/lib/server/auth/login';
 import { LoginThrottle } from '../../src/lib/server/auth/throttle';
 import { freshDb } from '../helpers/db';
@@ -53,6 +53,47 @@ describe('demo territory seed', () => {
 		const doc = new Y.Doc();
 		Y.applyUpdate(doc, (await loadStoredState(db, rgpd.id)).state);
 		expect(plainText(doc)).toContain('Position proposée');
+	});
+
+	it('seeds three clubs métiers with members from several organisations; the Club RH annotates the RGPD position', async () => {
+		const clubs = await db.selectFrom('club').select(['id', 'name']).execute();
+		expect(clubs.map((c) => c.name).sort()).toEqual(['Club RH', 'Club finances', 'Club numérique']);
+		for (const club of clubs) {
+			const members = await db
+				.selectFrom('club_member')
+				.innerJoin('app_user', 'app_user.id', 'club_member.user_id')
+				.select(['club_member.role', 'app_user.organisation_id'])
+				.where('club_id', '=', club.id)
+				.execute();
+			const animateurs = members.filter((m) => m.role === 'animateur').length;
+			expect(animateurs).toBeGreaterThanOrEqual(1);
+			expect(animateurs).toBeLessThanOrEqual(2);
+			expect(new Set(members.map((m) => m.organisation_id)).size).toBeGreaterThanOrEqual(3);
+		}
+		const rgpd = await db
+			.selectFrom('document')
+			.select('id')
+			.where('title', 'like', '%RGPD%')
+			.executeTakeFirstOrThrow();
+		const invited = await db
+			.selectFrom('document_club')
+			.innerJoin('club', 'club.id', 'document_club.club_id')
+			.select('club.name')
+			.where('document_id', '=', rgpd.id)
+			.execute();
+		expect(invited.map((c) => c.name)).toEqual(['Club RH']);
+		const elodie = await db
+			.selectFrom('app_user')
+			.innerJoin('organisation', 'organisation.id', 'app_user.organisation_id')
+			.select([
+				'app_user.id',
+				'app_user.organisation_id as organisationId',
+				'app_user.territory_role as territoryRole',
+				'organisation.territory_id as territoryId'
+			])
+			.where('email', '=', 'elodie.marchand@sainte-colombe.test')
+			.executeTakeFirstOrThrow();
+		expect(await documentAccess(db, elodie, rgpd.id)).toMatchObject({ role: 'annotator' });
 	});
 
 	it('never seeds over existing data', async () => {

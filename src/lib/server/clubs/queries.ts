@@ -55,6 +55,8 @@ export interface InvitedClub {
 	invitedAt: number;
 }
 
+const byName = (a: string, b: string) => a.localeCompare(b, 'fr', { sensitivity: 'base' });
+
 const CLUB_COLUMNS = [
 	'club.id',
 	'club.name',
@@ -109,7 +111,6 @@ export async function listClubs(db: Db, territoryId: string, viewerId: string) {
 				.as('documentCount')
 		])
 		.where('club.territory_id', '=', territoryId)
-		.orderBy('club.name')
 		.execute();
 	if (clubs.length === 0) return [];
 	const ids = clubs.map((c) => c.id);
@@ -129,6 +130,8 @@ export async function listClubs(db: Db, territoryId: string, viewerId: string) {
 			.execute()
 	]);
 	const pendingIds = new Set(pending.map((p) => p.club_id));
+	// Sorted here: SQLite and PostgreSQL collate names differently (« Club RH » / « Club finances »).
+	clubs.sort((a, b) => byName(a.name, b.name));
 	return clubs.map((club): ClubSummary => ({
 		...club,
 		memberCount: Number(club.memberCount ?? 0),
@@ -393,10 +396,10 @@ export async function listTerritoryClubs(
 	db: Db,
 	territoryId: string
 ): Promise<{ id: string; name: string }[]> {
-	return db
+	const clubs = await db
 		.selectFrom('club')
 		.select(['id', 'name'])
 		.where('territory_id', '=', territoryId)
-		.orderBy('name')
 		.execute();
+	return clubs.sort((a, b) => byName(a.name, b.name));
 }

@@ -9,6 +9,7 @@ import { newId } from '../ids';
 import { createDocument, setMember, setOrganisationMember } from '../documents/queries';
 import { updateFromProsemirrorJson } from '../documents/content';
 import { pm } from '../../documents/schema';
+import { inviteClub, insertClub, setClubMember } from '../clubs/queries';
 
 export const DEMO_PASSWORD = 'assemblier-demo';
 
@@ -265,6 +266,50 @@ const DOCUMENTS: SeedDocument[] = [
 	}
 ];
 
+interface SeedClub {
+	name: string;
+	theme: string;
+	description: string;
+	animateurs: string[];
+	members: string[];
+	/** Documents the club is invited to annotate, by title. */
+	invitedTo: string[];
+}
+
+// Members from several communes and the agglomeration. The Club RH annotates the RGPD position
+// (the DPO would be an agent put at the communes' disposal): its members who take no part in
+// the document otherwise show the annotator role. People the demo's tests use as outsiders of
+// that document (Karim, Pierre, Yannick, Amandine) stay out of the clubs invited to it.
+const CLUBS: SeedClub[] = [
+	{
+		name: 'Club RH',
+		theme: 'rh',
+		description:
+			'Les responsables des ressources humaines de l’agglomération et des communes : carrières, formation, temps de travail, mutualisation des agents.',
+		animateurs: ['nadia', 'marion'],
+		members: ['elodie', 'laurent', 'helene'],
+		invitedTo: ['Position commune RGPD — délégué à la protection des données mutualisé']
+	},
+	{
+		name: 'Club finances',
+		theme: 'finances',
+		description:
+			'Préparation budgétaire, fiscalité, pacte financier et fiscal, attributions de compensation.',
+		animateurs: ['olivier', 'sandrine'],
+		members: ['francois', 'camille', 'karim'],
+		invitedTo: []
+	},
+	{
+		name: 'Club numérique',
+		theme: 'numerique-rgpd',
+		description:
+			'Outils numériques partagés, sécurité des systèmes d’information et protection des données.',
+		animateurs: ['julien'],
+		members: ['thomas', 'yannick', 'sophie'],
+		invitedTo: []
+	}
+];
+
 /** Seeds the demo territory if the database holds none. Returns what was created, or null. */
 export async function seedDemoTerritory(db: Db, now = Date.now()) {
 	const existing = await db.selectFrom('territory').select('id').limit(1).executeTakeFirst();
@@ -274,6 +319,7 @@ export async function seedDemoTerritory(db: Db, now = Date.now()) {
 	const passwordHash = await hashPassword(DEMO_PASSWORD);
 	const territoryId = newId();
 	const userIds = new Map<string, string>();
+	const documentIds = new Map<string, string>();
 	const organisationIds = new Map<string, string>();
 	const logins: {
 		email: string;
@@ -368,6 +414,18 @@ export async function seedDemoTerritory(db: Db, now = Date.now()) {
 					now
 				);
 			await indexDocument(trx, documentId, content);
+			documentIds.set(doc.title, documentId);
+		}
+		const steward = userIds.get('claire')!;
+		for (const club of CLUBS) {
+			const { name, theme, description } = club;
+			const clubId = await insertClub(trx, territoryId, { name, theme, description }, steward, now);
+			for (const key of club.animateurs)
+				await setClubMember(trx, clubId, userIds.get(key)!, 'animateur', steward, now);
+			for (const key of club.members)
+				await setClubMember(trx, clubId, userIds.get(key)!, 'membre', steward, now);
+			for (const title of club.invitedTo)
+				await inviteClub(trx, documentIds.get(title)!, clubId, userIds.get('julien')!, now);
 		}
 	});
 	return { territoryId, territoryName: EPCI.name, password: DEMO_PASSWORD, logins };
