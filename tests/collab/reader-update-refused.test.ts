@@ -7,7 +7,13 @@ import type { Db } from '../../src/lib/server/db';
 import type { CollabServer } from '../../server/collab';
 import { MessageType } from '../../src/lib/collab/protocol';
 import { freshDb, storedText } from '../helpers/db';
-import { buildDocument, buildTerritory, buildUser, type TestUser } from '../helpers/factories';
+import {
+	buildClub,
+	buildDocument,
+	buildTerritory,
+	buildUser,
+	type TestUser
+} from '../helpers/factories';
 import {
 	connectProvider,
 	nextPermissionDenied,
@@ -95,8 +101,13 @@ function textFromFrames(frames: Uint8Array[]): string {
  * handled them, and a rédacteur's edit is sent only once the refusal came back, so a
  * broadcast refused edit would reach the observer before the rédacteur's.
  */
-async function expectTypingRefused(user: TestUser, typed: string) {
+async function expectTypingRefused(
+	user: TestUser,
+	typed: string,
+	prepare: (documentId: string) => Promise<unknown> = async () => {}
+) {
 	const documentId = await validatedDocument();
+	await prepare(documentId);
 	const observer = connectProvider(port, documentId, editor.token);
 	const writer = connectProvider(port, documentId, editor.token);
 	const refused = connectProvider(port, documentId, user.token);
@@ -171,5 +182,12 @@ describe('a reader', () => {
 describe('an annotator (club métier)', () => {
 	it('comments but cannot change the text: content updates are refused and never stored', async () => {
 		await expectTypingRefused(annotator, 'Réécriture par le club ');
+	});
+
+	it('through a club invited to the document: the same refusal', async () => {
+		const member = await buildUser(db, editor.territory, editor.territory.communeId);
+		await expectTypingRefused(member, 'Réécriture par un membre du club ', (documentId) =>
+			buildClub(db, editor, [member], [documentId])
+		);
 	});
 });
