@@ -85,7 +85,8 @@ describe('notifications routes', () => {
 
 	it('someone else’s notification, or no id: 404, nothing marked', async () => {
 		const [theirs] = await rowsOf(cast.coLead);
-		for (const form of [{ id: theirs.id }, { id: 'pas-un-id' }, {}]) {
+		const forms: Record<string, string>[] = [{ id: theirs.id }, { id: 'pas-un-id' }, {}];
+		for (const form of forms) {
 			for (const action of ['ouvrir', 'lu'])
 				expect((await call(`/notifications?/${action}`, cast.partner, { form })).status).toBe(404);
 		}
