@@ -30,6 +30,7 @@ import { pageLoad, type PageLoadResult } from './page-load';
 import { fuzzDelay, updateCheckCost, type FuzzDelay, type UpdateCheckCost } from './validation';
 import { DOCUMENT_FRAGMENT } from '../../src/lib/documents/schema';
 import { printHistoryTable, versionHistory, type HistoryResult } from './history';
+import { commentsWorkload, printCommentsTable } from './comments';
 
 // `npm run bench -- --only history` runs workload 8 alone (in this process, no server, no build).
 const ONLY = process.argv.includes('--only')
@@ -81,10 +82,18 @@ async function historyOnly(): Promise<void> {
 	console.log(JSON.stringify({ quick: QUICK, machine: machine(), only: 'history', history }));
 }
 
+async function commentsOnly(): Promise<void> {
+	ensureBuild();
+	const comments = await commentsWorkload(QUICK ? 3 : 7);
+	printCommentsTable(comments);
+	console.log(JSON.stringify({ quick: QUICK, machine: machine(), only: 'comments', comments }));
+}
+
 async function main(): Promise<void> {
 	process.chdir(ROOT);
 	if (ONLY === 'history') return historyOnly();
-	if (ONLY) throw new Error(`--only ${ONLY}: unknown workload (known: history)`);
+	if (ONLY === 'comments') return commentsOnly();
+	if (ONLY) throw new Error(`--only ${ONLY}: unknown workload (known: history, comments)`);
 	ensureBuild();
 	const documentsNeeded = P.rounds + P.fanDocs * P.rounds + 20 + 1 + 1;
 	const setup = await setupDatabase(documentsNeeded, 8);

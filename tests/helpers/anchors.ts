@@ -1,10 +1,11 @@
+// No Vitest import: tests/bench loads it outside Vitest.
 // Anchors for tests: a passage of a stored document, found by its text, as the editor sends it.
 import * as Y from 'yjs';
 import { initProseMirrorDoc } from '@tiptap/y-tiptap';
 import type { Db } from '../../src/lib/server/db';
 import { DOCUMENT_FRAGMENT } from '../../src/lib/documents/schema';
 import { anchorOf, encodeAnchor, type EncodedAnchor } from '../../src/lib/comments/anchor';
-import { storedDoc } from './db';
+import { loadStoredState } from '../../src/lib/server/documents/journal';
 import { schema } from './editor-updates';
 
 /** The anchor of the first occurrence of `passage` in `doc`'s body. */
@@ -23,6 +24,9 @@ export function anchorOn(doc: Y.Doc, passage: string): EncodedAnchor {
 	return encodeAnchor(anchorOf(doc, fragment, mapping, from, to));
 }
 
+/** The same, in the document as stored (no Vitest import: the benchmark loads this file). */
 export async function storedAnchor(db: Db, documentId: string, passage: string) {
-	return anchorOn(await storedDoc(db, documentId), passage);
+	const doc = new Y.Doc();
+	Y.applyUpdate(doc, (await loadStoredState(db, documentId)).state);
+	return anchorOn(doc, passage);
 }

@@ -37,12 +37,23 @@ export interface SelectionToComment {
 	quote: string;
 }
 
+function sameRanges(a: Ranges, b: Ranges): boolean {
+	if (a.size !== b.size) return false;
+	for (const [id, range] of a) {
+		const other = b.get(id);
+		if (!other || other.from !== range.from || other.to !== range.to) return false;
+	}
+	return true;
+}
+
 const NETWORK = 'Le serveur est injoignable : votre commentaire n’a pas été envoyé. Réessayez.';
 
 export class CommentThreads {
 	threads = $state.raw<ThreadView[]>([]);
 	mentionables = $state.raw<Mentionable[]>([]);
 	clubs = $state.raw<{ id: string; name: string }[]>([]);
+	/** The list was received at least once (until then the panel says it is loading). */
+	loaded = $state(false);
 	/** Where each passage is now in the live editor (absent: deleted, or the editor is not ready). */
 	ranges = $state.raw<Ranges>(new Map());
 	/** The editor is live and has read the anchors at least once. */
@@ -64,7 +75,10 @@ export class CommentThreads {
 	constructor(
 		readonly documentId: string,
 		readonly meId: string
-	) {}
+	) {
+		// Asked as soon as the page's script runs, beside the editor's own start.
+		if (typeof window !== 'undefined') void this.load();
+	}
 
 	/** Plugs the threads into the editor session. */
 	hooks(): SessionHooks {
@@ -77,7 +91,7 @@ export class CommentThreads {
 						threads: () => this.#highlighted(),
 						activeId: () => this.activeId,
 						onRanges: (ranges) => {
-							this.ranges = ranges;
+							if (!sameRanges(ranges, this.ranges)) this.ranges = ranges;
 							this.placed = true;
 						},
 						onSelection: (state) => this.#followSelection(state),
@@ -113,9 +127,17 @@ export class CommentThreads {
 				mentionables: Mentionable[];
 				clubs: { id: string; name: string }[];
 			};
-			this.threads = body.threads;
+			// Threads unchanged since the last answer keep their object: their cards stay as they are.
+			const before = new Map(this.threads.map((t) => [t.id, t]));
+			const next = body.threads.map((t) => {
+				const old = before.get(t.id);
+				return old && old.updatedAt === t.updatedAt && old.status === t.status ? old : t;
+			});
+			if (next.length !== this.threads.length || next.some((t, i) => t !== this.threads[i]))
+				this.threads = next;
 			this.mentionables = body.mentionables;
 			this.clubs = body.clubs;
+			this.loaded = true;
 			this.#redraw();
 		} catch {
 			// Offline: the next synced socket asks again.

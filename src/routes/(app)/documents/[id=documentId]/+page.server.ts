@@ -20,7 +20,6 @@ import { listOrganisations, listTerritoryUsers } from '$lib/server/territory/que
 import { db, runtime } from '$lib/server/runtime';
 import type { GrantableRole } from '$lib/documents/vocabulary';
 import { readForm } from '$lib/server/http/form';
-import { listThreads } from '$lib/server/comments/queries';
 import {
 	inviteClub,
 	listAvis,
@@ -94,8 +93,6 @@ export const load: PageServerLoad = async ({ locals, params, request }) => {
 		setAside,
 		versions,
 		sinceVisit,
-		// Comment threads, so that the panel and the highlights need no second request.
-		threads: await listThreads(db(), params.id),
 		// Naming (and restoring) versions: the binôme and the direction générale.
 		canNameVersions: access.canChangeBinome,
 		// Clubs métiers invited to annotate, the clubs the binôme may invite, and their avis.
