@@ -188,6 +188,9 @@ async function main(): Promise<void> {
 	fs.rmSync(dir, { recursive: true, force: true });
 	// 8. Version history (issue 11), in this process once the servers are stopped.
 	const history = await versionHistory(trace);
+	// 9. A document with 500 comment threads in Chromium (issue 12): not in --quick (the test
+	// suite's smoke run), `--only comments` runs it alone.
+	const comments = QUICK ? null : await commentsWorkload(7);
 
 	const figures = (name: ServerName): Figures => {
 		const r = results[name];
@@ -219,12 +222,14 @@ async function main(): Promise<void> {
 	};
 	printTable(summary);
 	printHistoryTable(history);
+	if (comments) printCommentsTable(comments);
 	console.log(
 		JSON.stringify({
 			quick: QUICK,
 			machine: machine(),
 			params: { ...P, traceTxns: count },
-			summary
+			summary,
+			comments
 		})
 	);
 }
