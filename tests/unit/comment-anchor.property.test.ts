@@ -16,6 +16,7 @@ import {
 	type Anchor
 } from '../../src/lib/comments/anchor';
 import { paragraph } from '../helpers/content';
+import { readPassage } from '../../src/lib/server/comments/passage';
 import { schema } from '../helpers/editor-updates';
 
 const PARAGRAPHS = [
@@ -166,5 +167,25 @@ describe('comment anchors', () => {
 		expect(decodeAnchor({ start: '!!!', end: 'AAAA' })).toBeNull();
 		expect(decodeAnchor({ start: 'A'.repeat(2000), end: 'AAAA' })).toBeNull();
 		expect(decodeAnchor({ start: '/////w==', end: '/////w==' })).toBeNull();
+	});
+});
+
+describe('the server’s reading of a passage', () => {
+	it('quotes across blocks, refuses a reversed or foreign anchor, and changes nothing it reads', () => {
+		const doc = documentOf(PARAGRAPHS);
+		const { fragment, mapping, positionOf } = pm(doc);
+		const before = Y.encodeStateVector(doc);
+		const spanning = anchorOf(doc, fragment, mapping, positionOf(0, 8), positionOf(1, 10));
+		expect(readPassage(doc, spanning)).toBe('paragraphe du texte. Le passage');
+		expect(readPassage(doc, { start: spanning.end, end: spanning.start })).toBeNull();
+		const elsewhere = documentOf(['Un autre document.']);
+		const foreign = anchorIn(elsewhere, 0, 0, 5);
+		expect(readPassage(doc, foreign)).toBe('pending'); // its characters are unknown here
+		// Reading writes nothing into the document it reads (the live room's, on the server).
+		const state = Y.encodeStateAsUpdate(doc);
+		readPassage(doc, spanning);
+		readPassage(doc, foreign);
+		expect(Y.encodeStateAsUpdate(doc)).toEqual(state);
+		expect(Y.encodeStateVector(doc)).toEqual(before);
 	});
 });

@@ -7,6 +7,7 @@ import type { Db } from '../../src/lib/server/db';
 import {
 	deleteComment,
 	editComment,
+	moveAnchor,
 	openThread,
 	reply,
 	setThreadStatus
@@ -180,6 +181,17 @@ describe('bad input is refused in French, nothing stored', () => {
 			openThread(db, cast.annotator, documentId, { anchor: otherRoot, body: 'x' }, read),
 			{ status: 400, message }
 		);
+		// A position naming nothing at all (Yjs throws on it): the same French 400, not a 500.
+		await refusedWith(
+			openThread(
+				db,
+				cast.annotator,
+				documentId,
+				{ anchor: { start: 'Aw==', end: 'Aw==' }, body: 'x' },
+				read
+			),
+			{ status: 400, message }
+		);
 	});
 
 	it('a thread on a document the user cannot read: 403; of another territory: 404', async () => {
@@ -242,9 +254,29 @@ describe('mentions', () => {
 			{ id: 'b', name: 'Marie Dupont-Martin' },
 			{ id: 'c', name: 'Luc' }
 		];
-		expect(mentionedIn('Voir @Marie Dupont-Martin et @marie dupont.', users)).toEqual(['b', 'a']);
+		expect(mentionedIn('Voir @Marie Dupont-Martin et @marie dupont.', users)).toEqual([
+			['b'],
+			['a']
+		]);
 		expect(mentionedIn('écrire à luc@mairie.fr ou @Lucas', users)).toEqual([]);
-		expect(mentionedIn('@Luc, @Luc !', users)).toEqual(['c']);
+		expect(mentionedIn('@Luc, @Luc !', users)).toEqual([['c']]);
+		// Namesakes are one mention; a name with the characters of a pattern is only text.
+		const twins = [...users, { id: 'd', name: 'Luc' }, { id: 'e', name: 'A.* (x)' }];
+		expect(mentionedIn('@Luc @A.* (x)', twins)).toEqual([['c', 'd'], ['e']]);
+	});
+
+	it('stay linear on a text full of « @ » (at most 20 mentions read)', () => {
+		const many = Array.from({ length: 300 }, (_, i) => ({
+			id: `u${i}`,
+			name: `Agent numéro ${i}`
+		}));
+		const body = '@'.repeat(10_000);
+		const started = performance.now();
+		expect(mentionedIn(body, many)).toEqual([]);
+		const all = many.map((u) => `@${u.name}`).join(' ');
+		expect(mentionedIn(all, many)).toHaveLength(20);
+		// Generous bound: the quadratic version took seconds here.
+		expect(performance.now() - started).toBeLessThan(2_000);
 	});
 
 	it('notify exactly the mentioned participants (mention rather than new-thread for a mentioned co-pilote)', async () => {
@@ -285,6 +317,88 @@ describe('mentions', () => {
 		])
 			expect(readers).toContain(user.id);
 		expect(readers).not.toContain(cast.outsider.id);
+	});
+});
+
+describe('who is told', () => {
+	it('a participant who lost access to the document is no longer told of replies or resolution', async () => {
+		const passing = await buildUser(db, territory, territory.communeId, { name: 'Sophie Passage' });
+		const clubOfOne = await buildClub(db, cast.coLead, [passing], [documentId]);
+		const opened = await open(passing, 'Remarque avant de quitter le club.');
+		if (!opened.ok) throw new Error(opened.message);
+		await db
+			.deleteFrom('club_member')
+			.where('club_id', '=', clubOfOne)
+			.where('user_id', '=', passing.id)
+			.execute();
+		await reply(db, cast.partner, documentId, opened.thread.id, { body: 'Merci.' });
+		await setThreadStatus(db, cast.partner, documentId, opened.thread.id, { status: 'resolved' });
+		const told = await db
+			.selectFrom('notification')
+			.select('user_id')
+			.where('thread_id', '=', opened.thread.id)
+			.where('user_id', '=', passing.id)
+			.execute();
+		expect(told).toEqual([]);
+	});
+
+	it('among namesakes, those who can read are mentioned; refused only when none can', async () => {
+		const reading = await buildUser(db, territory, territory.communeId, {
+			name: 'Camille Homonyme'
+		});
+		await buildUser(db, territory, territory.epciId, { name: 'Camille Homonyme' });
+		await db
+			.insertInto('document_member')
+			.values({
+				document_id: documentId,
+				user_id: reading.id,
+				role: 'reader',
+				added_by: null,
+				added_at: Date.now()
+			})
+			.execute();
+		const result = await open(cast.annotator, '@Camille Homonyme, un avis ?');
+		if (!result.ok) throw new Error(result.message);
+		const mentioned = await db
+			.selectFrom('notification')
+			.select('user_id')
+			.where('thread_id', '=', result.thread.id)
+			.where('kind', '=', 'mention')
+			.execute();
+		expect(mentioned.map((m) => m.user_id)).toEqual([reading.id]);
+	});
+});
+
+describe('following a passage after an edit of the text’s structure', () => {
+	it('writers move an anchor onto a passage of the document; annotators and readers cannot; bad anchors refused', async () => {
+		const opened = await open(cast.annotator, 'Sur la commission.', 'commission RH');
+		if (!opened.ok) throw new Error(opened.message);
+		const anchor = await storedAnchor(db, documentId, 'La commission RH');
+		expect(
+			await moveAnchor(db, cast.annotator, documentId, opened.thread.id, { anchor }, read)
+		).toMatchObject({
+			ok: false,
+			status: 403
+		});
+		expect(
+			await moveAnchor(
+				db,
+				cast.editor,
+				documentId,
+				opened.thread.id,
+				{ anchor: { start: 'Aw==', end: 'Aw==' } },
+				read
+			)
+		).toMatchObject({
+			ok: false,
+			status: 400
+		});
+		const moved = await moveAnchor(db, cast.editor, documentId, opened.thread.id, { anchor }, read);
+		expect(moved).toMatchObject({ ok: true });
+		if (moved.ok) {
+			expect(moved.thread.anchor).toEqual(anchor);
+			expect(moved.thread.quote).toBe('commission RH'); // the quote stays what was commented
+		}
 	});
 });
 

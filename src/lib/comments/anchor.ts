@@ -91,6 +91,15 @@ function withAssoc(position: Y.RelativePosition, doc: Y.Doc, assoc: 0 | -1): Y.R
 	return Y.createRelativePositionFromTypeIndex(absolute.type, absolute.index, assoc);
 }
 
+/**
+ * Whether the character a position names has not reached this copy of the document yet (typed
+ * a moment ago elsewhere, or while offline): not the same as deleted.
+ */
+export function notYetReceived(doc: Y.Doc, position: Y.RelativePosition): boolean {
+	const id = position.item ?? position.type;
+	return id !== null && Y.getState(doc.store, id.client) <= id.clock;
+}
+
 /** The anchor of the ProseMirror range [from, to) of the document bound to `fragment`. */
 export function anchorOf(
 	doc: Y.Doc,

@@ -3,7 +3,7 @@
 // notifications happen in one transaction. Routes broadcast the resulting thread to the open
 // pages (comments/broadcast.ts).
 import { inTransaction, type Db } from '../db';
-import { newId } from '../ids';
+import { ID_PATTERN, newId } from '../ids';
 import { documentAccess, type Actor, type Granted } from '../documents/access';
 import {
 	authorize,
@@ -14,13 +14,12 @@ import {
 	type CommandResult
 } from '../documents/commands/result';
 import { hasUnshowable, isBlank, UNSHOWABLE_MESSAGE } from '../documents/rules';
-import { coleadsOf, notify } from '../notifications';
-import { ID_PATTERN } from '../ids';
+import { coleadsOf, notify, type NotificationInput } from '../notifications';
 import { COMMENT_MAX_LENGTH, type Mentionable, type ThreadView } from '../../comments/types';
-import { decodeAnchor } from '../../comments/anchor';
+import { decodeAnchor, type Anchor } from '../../comments/anchor';
 import { mentionedIn } from './mentions';
 import type { PassageReader } from './passage';
-import { listThreads, postableClubs } from './queries';
+import { listThreads, postableClubs, readersOf } from './queries';
 
 /** A refusal; for a mention of someone who cannot read the document, who, and whether the actor may invite them. */
 export type CommentFailure = CommandFailure & { cannotRead?: Mentionable[]; canInvite?: boolean };
@@ -30,6 +29,7 @@ export const COMMENT_MESSAGES = {
 	empty: 'Le commentaire est vide : écrivez votre remarque.',
 	tooLong: 'Le commentaire ne doit pas dépasser 10\u00a0000 caractères.',
 	cannotAnnotate: 'Votre rôle sur ce document ne permet pas de commenter (lecture seule).',
+	cannotEdit: 'Seuls les rédacteurs et le binôme déplacent un passage commenté.',
 	threadNotFound: 'Fil de commentaires introuvable.',
 	commentNotFound: 'Message introuvable.',
 	authorOnly: 'Seul l’auteur d’un message peut le modifier ou le supprimer.',
@@ -42,7 +42,7 @@ export const COMMENT_MESSAGES = {
 	status: 'Choisissez « résolu » ou « ouvert ».'
 } as const;
 
-const canAnnotate = (access: Granted) => access.canAnnotate;
+const isFailure = (value: object): value is CommandFailure => 'ok' in value && value.ok === false;
 
 function checkBody(value: unknown): { body: string } | CommandFailure {
 	const body = text(value).replace(/\r\n?/g, '\n').trim();
@@ -52,11 +52,41 @@ function checkBody(value: unknown): { body: string } | CommandFailure {
 	return { body };
 }
 
-const isFailure = (value: object): value is CommandFailure => 'ok' in value && value.ok === false;
+/** A command on a document's threads: one transaction, opened by the policy's check. */
+function withAccess<T extends object>(
+	db: Db,
+	actor: Actor,
+	documentId: string,
+	allowed: (access: Granted) => boolean,
+	message: string,
+	run: (trx: Db, access: Granted) => Promise<CommentResult<T>>
+): Promise<CommentResult<T>> {
+	return inTransaction(db, async (trx) => {
+		const denied = await authorize(trx, actor, documentId, allowed, message);
+		if (denied) return denied;
+		// Granted: read once more for what the command needs (same transaction).
+		const access = (await documentAccess(trx, actor, documentId)) as Granted;
+		return run(trx, access);
+	});
+}
+
+const annotating = <T extends object>(
+	db: Db,
+	actor: Actor,
+	documentId: string,
+	run: (trx: Db, access: Granted) => Promise<CommentResult<T>>
+) => withAccess(db, actor, documentId, (a) => a.canAnnotate, COMMENT_MESSAGES.cannotAnnotate, run);
+
+/** Of `userIds`, those who can read the document now (the policy's sources: readersOf). */
+async function stillReading(db: Db, actor: Actor, documentId: string, userIds: string[]) {
+	const readers = new Set((await readersOf(db, documentId, actor.territoryId)).map((r) => r.id));
+	return userIds.filter((id) => readers.has(id));
+}
 
 /**
  * The users `body` mentions; a refusal naming those who cannot read the document (nothing is
- * stored then: the actor removes the mention, or a co-pilote invites them first).
+ * stored then: the actor removes the mention, or a co-pilote invites them first). Among
+ * namesakes, those who can read are mentioned; the mention is refused only if none can.
  */
 async function mentionsOf(
 	db: Db,
@@ -64,6 +94,7 @@ async function mentionsOf(
 	documentId: string,
 	body: string
 ): Promise<{ ids: string[] } | CommentFailure> {
+	if (!body.includes('@')) return { ids: [] };
 	const users = await db
 		.selectFrom('app_user')
 		.innerJoin('organisation', 'organisation.id', 'app_user.organisation_id')
@@ -76,17 +107,24 @@ async function mentionsOf(
 		])
 		.where('organisation.territory_id', '=', actor.territoryId)
 		.execute();
-	const ids = mentionedIn(body, users);
+	const ids: string[] = [];
 	const cannotRead: Mentionable[] = [];
-	for (const id of ids) {
-		const user = users.find((u) => u.id === id)!;
-		const access = await documentAccess(
-			db,
-			{ ...user, territoryId: actor.territoryId },
-			documentId
-		);
-		if (access.status !== 'granted')
-			cannotRead.push({ id, name: user.name, organisationName: user.organisationName });
+	for (const group of mentionedIn(body, users)) {
+		const readers: string[] = [];
+		for (const id of group) {
+			const user = users.find((u) => u.id === id)!;
+			const access = await documentAccess(
+				db,
+				{ ...user, territoryId: actor.territoryId },
+				documentId
+			);
+			if (access.status === 'granted') readers.push(id);
+		}
+		if (readers.length) ids.push(...readers);
+		else {
+			const user = users.find((u) => u.id === group[0])!;
+			cannotRead.push({ id: user.id, name: user.name, organisationName: user.organisationName });
+		}
 	}
 	if (cannotRead.length === 0) return { ids };
 	const mine = await documentAccess(db, actor, documentId);
@@ -132,12 +170,50 @@ async function participantsOf(db: Db, threadId: string, authorId: string): Promi
 	return [authorId, ...rows.map((r) => r.author_id)];
 }
 
-async function storeMentions(db: Db, commentId: string, ids: string[]): Promise<void> {
-	if (ids.length > 0)
+async function insertComment(
+	db: Db,
+	threadId: string,
+	authorId: string,
+	body: string,
+	mentions: string[],
+	now: number
+): Promise<void> {
+	const id = newId();
+	await db
+		.insertInto('comment')
+		.values({
+			id,
+			thread_id: threadId,
+			author_id: authorId,
+			body,
+			created_at: now,
+			edited_at: null,
+			deleted_at: null
+		})
+		.execute();
+	if (mentions.length > 0)
 		await db
 			.insertInto('comment_mention')
-			.values(ids.map((user_id) => ({ comment_id: commentId, user_id })))
+			.values(mentions.map((user_id) => ({ comment_id: id, user_id })))
 			.execute();
+}
+
+const touch = (db: Db, threadId: string, now: number) =>
+	db.updateTable('comment_thread').set({ updated_at: now }).where('id', '=', threadId).execute();
+
+/** The mentioned are told they were; the others of `audience` (still readers) of `kind`. */
+async function tell(
+	db: Db,
+	actor: Actor,
+	documentId: string,
+	mentioned: string[],
+	audience: string[],
+	note: Omit<NotificationInput, 'kind' | 'actorId'> & { kind: NotificationInput['kind'] }
+): Promise<void> {
+	const base = { ...note, actorId: actor.id, documentId };
+	await notify(db, mentioned, { ...base, kind: 'mention' });
+	const others = audience.filter((id) => !mentioned.includes(id));
+	await notify(db, await stillReading(db, actor, documentId, others), base);
 }
 
 async function oneThread(db: Db, documentId: string, threadId: string): Promise<ThreadView> {
@@ -156,7 +232,7 @@ export async function openThread(
 		db,
 		actor,
 		documentId,
-		canAnnotate,
+		(a) => a.canAnnotate,
 		COMMENT_MESSAGES.cannotAnnotate
 	);
 	if (denied) return denied;
@@ -168,22 +244,13 @@ export async function openThread(
 	// Outside the transaction: the passage may take a moment to reach the server.
 	const quote = await readPassage(documentId, decoded.anchor);
 	if (quote === null) return invalid(400, COMMENT_MESSAGES.anchorNotFound, 'anchor');
-	return inTransaction(db, async (trx) => {
-		const again = await authorize(
-			trx,
-			actor,
-			documentId,
-			canAnnotate,
-			COMMENT_MESSAGES.cannotAnnotate
-		);
-		if (again) return again;
+	const mentions = await mentionsOf(db, actor, documentId, checked.body);
+	if (isFailure(mentions)) return mentions;
+	return annotating(db, actor, documentId, async (trx) => {
 		if (clubId && !(await postableClubs(trx, documentId, actor.id)).some((c) => c.id === clubId))
 			return invalid(400, COMMENT_MESSAGES.club, 'clubId');
-		const mentions = await mentionsOf(trx, actor, documentId, checked.body);
-		if (isFailure(mentions)) return mentions;
 		const now = Date.now();
 		const threadId = newId();
-		const commentId = newId();
 		await trx
 			.insertInto('comment_thread')
 			.values({
@@ -201,23 +268,13 @@ export async function openThread(
 				updated_at: now
 			})
 			.execute();
-		await trx
-			.insertInto('comment')
-			.values({
-				id: commentId,
-				thread_id: threadId,
-				author_id: actor.id,
-				body: checked.body,
-				created_at: now,
-				edited_at: null,
-				deleted_at: null
-			})
-			.execute();
-		await storeMentions(trx, commentId, mentions.ids);
-		const base = { actorId: actor.id, documentId, threadId, clubId, excerpt: checked.body };
-		await notify(trx, mentions.ids, { ...base, kind: 'mention' });
-		const coleads = (await coleadsOf(trx, documentId)).filter((id) => !mentions.ids.includes(id));
-		await notify(trx, coleads, { ...base, kind: 'thread_created' });
+		await insertComment(trx, threadId, actor.id, checked.body, mentions.ids, now);
+		await tell(trx, actor, documentId, mentions.ids, await coleadsOf(trx, documentId), {
+			kind: 'thread_created',
+			threadId,
+			clubId,
+			excerpt: checked.body
+		});
 		return {
 			...done(documentId, 'Commentaire publié.'),
 			thread: await oneThread(trx, documentId, threadId)
@@ -225,56 +282,38 @@ export async function openThread(
 	});
 }
 
-export function reply(
+export async function reply(
 	db: Db,
 	actor: Actor,
 	documentId: string,
 	threadId: unknown,
 	input: { body: unknown }
 ): Promise<CommentResult<{ thread: ThreadView }>> {
-	return inTransaction(db, async (trx) => {
-		const denied = await authorize(
-			trx,
-			actor,
-			documentId,
-			canAnnotate,
-			COMMENT_MESSAGES.cannotAnnotate
-		);
-		if (denied) return denied;
+	const checked = checkBody(input.body);
+	// The policy's answer first (403/404 before any word on the text).
+	const denied = await authorize(
+		db,
+		actor,
+		documentId,
+		(a) => a.canAnnotate,
+		COMMENT_MESSAGES.cannotAnnotate
+	);
+	if (denied) return denied;
+	if (isFailure(checked)) return checked;
+	const mentions = await mentionsOf(db, actor, documentId, checked.body);
+	return annotating(db, actor, documentId, async (trx) => {
 		const thread = await findThread(trx, documentId, threadId);
 		if (!thread) return invalid(404, COMMENT_MESSAGES.threadNotFound);
-		const checked = checkBody(input.body);
-		if (isFailure(checked)) return checked;
-		const mentions = await mentionsOf(trx, actor, documentId, checked.body);
 		if (isFailure(mentions)) return mentions;
 		const participants = await participantsOf(trx, thread.id, thread.authorId);
 		const now = Date.now();
-		const commentId = newId();
-		await trx
-			.insertInto('comment')
-			.values({
-				id: commentId,
-				thread_id: thread.id,
-				author_id: actor.id,
-				body: checked.body,
-				created_at: now,
-				edited_at: null,
-				deleted_at: null
-			})
-			.execute();
-		await trx
-			.updateTable('comment_thread')
-			.set({ updated_at: now })
-			.where('id', '=', thread.id)
-			.execute();
-		await storeMentions(trx, commentId, mentions.ids);
-		const base = { actorId: actor.id, documentId, threadId: thread.id, excerpt: checked.body };
-		await notify(trx, mentions.ids, { ...base, kind: 'mention' });
-		await notify(
-			trx,
-			participants.filter((id) => !mentions.ids.includes(id)),
-			{ ...base, kind: 'reply' }
-		);
+		await insertComment(trx, thread.id, actor.id, checked.body, mentions.ids, now);
+		await touch(trx, thread.id, now);
+		await tell(trx, actor, documentId, mentions.ids, participants, {
+			kind: 'reply',
+			threadId: thread.id,
+			excerpt: checked.body
+		});
 		return {
 			...done(documentId, 'Réponse publiée.'),
 			thread: await oneThread(trx, documentId, thread.id)
@@ -311,7 +350,7 @@ async function findOwnComment(
 	return { thread, comment };
 }
 
-export function editComment(
+export async function editComment(
 	db: Db,
 	actor: Actor,
 	documentId: string,
@@ -319,20 +358,14 @@ export function editComment(
 	commentId: unknown,
 	input: { body: unknown }
 ): Promise<CommentResult<{ thread: ThreadView }>> {
-	return inTransaction(db, async (trx) => {
-		const denied = await authorize(
-			trx,
-			actor,
-			documentId,
-			canAnnotate,
-			COMMENT_MESSAGES.cannotAnnotate
-		);
-		if (denied) return denied;
+	const checked = checkBody(input.body);
+	const mentions = isFailure(checked)
+		? ({ ids: [] } as { ids: string[] })
+		: await mentionsOf(db, actor, documentId, checked.body);
+	return annotating(db, actor, documentId, async (trx) => {
 		const found = await findOwnComment(trx, actor, documentId, threadId, commentId);
 		if (isFailure(found)) return found;
-		const checked = checkBody(input.body);
 		if (isFailure(checked)) return checked;
-		const mentions = await mentionsOf(trx, actor, documentId, checked.body);
 		if (isFailure(mentions)) return mentions;
 		const before = await trx
 			.selectFrom('comment_mention')
@@ -346,16 +379,16 @@ export function editComment(
 			.set({ body: checked.body, edited_at: now })
 			.where('id', '=', found.comment.id)
 			.execute();
-		await trx
-			.updateTable('comment_thread')
-			.set({ updated_at: now })
-			.where('id', '=', found.thread.id)
-			.execute();
-		await storeMentions(trx, found.comment.id, added);
-		await notify(trx, added, {
+		// The mentions are those of the text as it now reads.
+		await trx.deleteFrom('comment_mention').where('comment_id', '=', found.comment.id).execute();
+		if (mentions.ids.length)
+			await trx
+				.insertInto('comment_mention')
+				.values(mentions.ids.map((user_id) => ({ comment_id: found.comment.id, user_id })))
+				.execute();
+		await touch(trx, found.thread.id, now);
+		await tell(trx, actor, documentId, added, [], {
 			kind: 'mention',
-			actorId: actor.id,
-			documentId,
 			threadId: found.thread.id,
 			excerpt: checked.body
 		});
@@ -377,50 +410,43 @@ export function deleteComment(
 	threadId: unknown,
 	commentId: unknown
 ): Promise<CommentResult<{ thread: ThreadView | null; removedThreadId: string | null }>> {
-	return inTransaction(db, async (trx) => {
-		const denied = await authorize(
-			trx,
-			actor,
-			documentId,
-			canAnnotate,
-			COMMENT_MESSAGES.cannotAnnotate
-		);
-		if (denied) return denied;
-		const found = await findOwnComment(trx, actor, documentId, threadId, commentId);
-		if (isFailure(found)) return found;
-		const others = await trx
-			.selectFrom('comment')
-			.select('id')
-			.where('thread_id', '=', found.thread.id)
-			.where('id', '!=', found.comment.id)
-			.where('deleted_at', 'is', null)
-			.execute();
-		if (others.length === 0) {
-			await trx.deleteFrom('comment_thread').where('id', '=', found.thread.id).execute();
+	return annotating<{ thread: ThreadView | null; removedThreadId: string | null }>(
+		db,
+		actor,
+		documentId,
+		async (trx) => {
+			const found = await findOwnComment(trx, actor, documentId, threadId, commentId);
+			if (isFailure(found)) return found;
+			const others = await trx
+				.selectFrom('comment')
+				.select('id')
+				.where('thread_id', '=', found.thread.id)
+				.where('id', '!=', found.comment.id)
+				.where('deleted_at', 'is', null)
+				.execute();
+			if (others.length === 0) {
+				await trx.deleteFrom('comment_thread').where('id', '=', found.thread.id).execute();
+				return {
+					...done(documentId, 'Fil de commentaires supprimé.'),
+					thread: null,
+					removedThreadId: found.thread.id
+				};
+			}
+			const now = Date.now();
+			await trx
+				.updateTable('comment')
+				.set({ body: '', deleted_at: now })
+				.where('id', '=', found.comment.id)
+				.execute();
+			await trx.deleteFrom('comment_mention').where('comment_id', '=', found.comment.id).execute();
+			await touch(trx, found.thread.id, now);
 			return {
-				...done(documentId, 'Fil de commentaires supprimé.'),
-				thread: null,
-				removedThreadId: found.thread.id
+				...done(documentId, 'Message supprimé.'),
+				thread: await oneThread(trx, documentId, found.thread.id),
+				removedThreadId: null
 			};
 		}
-		const now = Date.now();
-		await trx
-			.updateTable('comment')
-			.set({ body: '', deleted_at: now })
-			.where('id', '=', found.comment.id)
-			.execute();
-		await trx.deleteFrom('comment_mention').where('comment_id', '=', found.comment.id).execute();
-		await trx
-			.updateTable('comment_thread')
-			.set({ updated_at: now })
-			.where('id', '=', found.thread.id)
-			.execute();
-		return {
-			...done(documentId, 'Message supprimé.'),
-			thread: await oneThread(trx, documentId, found.thread.id),
-			removedThreadId: null
-		};
-	});
+	);
 }
 
 /** Resolves or reopens a thread: the binôme, or the thread's author. */
@@ -431,16 +457,7 @@ export function setThreadStatus(
 	threadId: unknown,
 	input: { status: unknown }
 ): Promise<CommentResult<{ thread: ThreadView }>> {
-	return inTransaction(db, async (trx) => {
-		const access = await documentAccess(trx, actor, documentId);
-		const denied = await authorize(
-			trx,
-			actor,
-			documentId,
-			canAnnotate,
-			COMMENT_MESSAGES.cannotAnnotate
-		);
-		if (denied || access.status !== 'granted') return denied!;
+	return annotating(db, actor, documentId, async (trx, access) => {
 		const thread = await findThread(trx, documentId, threadId);
 		if (!thread) return invalid(404, COMMENT_MESSAGES.threadNotFound);
 		if (!access.canManage && thread.authorId !== actor.id)
@@ -467,10 +484,8 @@ export function setThreadStatus(
 			})
 			.where('id', '=', thread.id)
 			.execute();
-		await notify(trx, await participantsOf(trx, thread.id, thread.authorId), {
+		await tell(trx, actor, documentId, [], await participantsOf(trx, thread.id, thread.authorId), {
 			kind: status === 'resolved' ? 'thread_resolved' : 'thread_reopened',
-			actorId: actor.id,
-			documentId,
 			threadId: thread.id
 		});
 		return {
@@ -479,3 +494,46 @@ export function setThreadStatus(
 		};
 	});
 }
+
+/**
+ * Moves a thread's anchor onto the same passage after an edit of the text's structure: a
+ * paragraph split or joined, a block made a heading or a list item. The editor that made the
+ * edit knows where the passage went (ProseMirror maps it exactly) while its characters got new
+ * Yjs identities; it sends the new anchor, checked like a new one. Writers only: they are the
+ * ones who change the text's structure, and could as well delete the passage.
+ */
+export async function moveAnchor(
+	db: Db,
+	actor: Actor,
+	documentId: string,
+	threadId: unknown,
+	input: { anchor: unknown },
+	readPassage: PassageReader
+): Promise<CommentResult<{ thread: ThreadView }>> {
+	const writing = (a: Granted) => a.canEdit;
+	const denied = await authorize(db, actor, documentId, writing, COMMENT_MESSAGES.cannotEdit);
+	if (denied) return denied;
+	const decoded = decodeAnchor(input.anchor);
+	if (!decoded) return invalid(400, COMMENT_MESSAGES.badAnchor, 'anchor');
+	if ((await readPassage(documentId, decoded.anchor)) === null)
+		return invalid(400, COMMENT_MESSAGES.anchorNotFound, 'anchor');
+	return withAccess(db, actor, documentId, writing, COMMENT_MESSAGES.cannotEdit, async (trx) => {
+		const thread = await findThread(trx, documentId, threadId);
+		if (!thread) return invalid(404, COMMENT_MESSAGES.threadNotFound);
+		await trx
+			.updateTable('comment_thread')
+			.set({
+				anchor_start: decoded.bytes[0],
+				anchor_end: decoded.bytes[1],
+				updated_at: Date.now()
+			})
+			.where('id', '=', thread.id)
+			.execute();
+		return {
+			...done(documentId, 'Passage suivi.'),
+			thread: await oneThread(trx, documentId, thread.id)
+		};
+	});
+}
+
+export type { Anchor };

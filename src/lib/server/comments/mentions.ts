@@ -10,28 +10,39 @@ export interface Named {
 
 const LETTER = /[\p{L}\p{N}_-]/u;
 
-/** Ids of the users mentioned in `body`, in order of first mention, each once. */
-export function mentionedIn(body: string, users: readonly Named[]): string[] {
+/** At most this many people mentioned in one message (the rest of the text is left as text). */
+export const MAX_MENTIONS = 20;
+
+/**
+ * The mentions of `body`, in order of first mention, each once: the ids of the users named
+ * (several when namesakes share the name).
+ */
+export function mentionedIn(body: string, users: readonly Named[]): string[][] {
 	if (!body.includes('@') || users.length === 0) return [];
-	// Longest names first: « @Marie Dupont-Martin » is not « @Marie Dupont ».
-	const byLength = [...users]
+	// Longest names first: « @Marie Dupont-Martin » is not « @Marie Dupont ». Folded once.
+	const names = users
 		.filter((u) => u.name.length > 0)
+		.map((u) => ({ id: u.id, name: u.name.toLocaleLowerCase('fr') }))
 		.sort((a, b) => b.name.length - a.name.length);
-	const found: string[] = [];
-	for (let at = body.indexOf('@'); at !== -1; at = body.indexOf('@', at + 1)) {
+	const longest = names[0]?.name.length ?? 0;
+	const found: string[][] = [];
+	const seen = new Set<string>();
+	for (
+		let at = body.indexOf('@');
+		at !== -1 && found.length < MAX_MENTIONS;
+		at = body.indexOf('@', at + 1)
+	) {
 		// An e-mail address is not a mention.
 		if (at > 0 && LETTER.test(body[at - 1])) continue;
-		const rest = body.slice(at + 1);
-		const lower = rest.toLocaleLowerCase('fr');
-		const matches = byLength.filter((u) => {
-			const name = u.name.toLocaleLowerCase('fr');
-			return lower.startsWith(name) && !LETTER.test(rest.charAt(name.length));
-		});
-		if (matches.length === 0) continue;
-		// Namesakes: all of them are mentioned (the reader decides who was meant).
-		const length = matches[0].name.length;
-		for (const user of matches)
-			if (user.name.length === length && !found.includes(user.id)) found.push(user.id);
+		// Only as far as the longest name (and the character after it): linear in the text.
+		const window = body.slice(at + 1, at + 2 + longest);
+		const folded = window.toLocaleLowerCase('fr');
+		const match = names.find(
+			(u) => folded.startsWith(u.name) && !LETTER.test(window.charAt(u.name.length))
+		);
+		if (!match || seen.has(match.name)) continue;
+		seen.add(match.name);
+		found.push(names.filter((u) => u.name === match.name).map((u) => u.id));
 	}
 	return found;
 }

@@ -175,13 +175,14 @@ export async function postableClubs(
 	documentId: string,
 	userId: string
 ): Promise<{ id: string; name: string }[]> {
-	return db
+	const clubs = await db
 		.selectFrom('club')
 		.innerJoin('club_member', 'club_member.club_id', 'club.id')
 		.innerJoin('document_club', 'document_club.club_id', 'club.id')
 		.select(['club.id', 'club.name'])
 		.where('club_member.user_id', '=', userId)
 		.where('document_club.document_id', '=', documentId)
-		.orderBy('club.name')
 		.execute();
+	// French order on both databases (their collations differ).
+	return clubs.sort((a, b) => a.name.localeCompare(b.name, 'fr'));
 }

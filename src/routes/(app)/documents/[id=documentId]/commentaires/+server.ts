@@ -7,8 +7,8 @@ import { ACCESS_MESSAGES } from '$lib/server/documents/commands/result';
 import { listThreads, postableClubs, readersOf } from '$lib/server/comments/queries';
 import { openThread } from '$lib/server/comments/commands';
 import { passageReader } from '$lib/server/comments/passage';
-import { broadcastThread } from '$lib/server/comments/broadcast';
-import { BodyRefused, NO_STORE, readJsonObject, refusal } from '$lib/server/http/json';
+import { answerAndBroadcast } from '$lib/server/comments/broadcast';
+import { BodyRefused, NO_STORE, readJsonObject } from '$lib/server/http/json';
 import { db, runtime } from '$lib/server/runtime';
 
 export const GET: RequestHandler = async ({ locals, params }) => {
@@ -37,10 +37,5 @@ export const POST: RequestHandler = async ({ locals, params, request }) => {
 		{ anchor: input.anchor, body: input.body, clubId: input.clubId },
 		passageReader(db(), hub)
 	);
-	if (!result.ok) return refusal(result);
-	broadcastThread(hub, result.thread);
-	return json(
-		{ message: result.message, thread: result.thread },
-		{ status: 201, headers: NO_STORE }
-	);
+	return answerAndBroadcast(hub, result, 201);
 };
