@@ -90,6 +90,15 @@ test('a member of the Club RH comments au nom du club; the co-pilote sees it liv
 	await expect(markOf(elodie)).toHaveText(SENTENCE);
 	await expect(markOf(isabelle)).toHaveText(SENTENCE);
 
+	// Splitting the paragraph before the passage gives its characters new identities in Yjs:
+	// the editor that split it moves the anchor, and the highlight stays on the sentence.
+	await selectInText(isabelle, 'chaque commune doit');
+	await isabelle.keyboard.press('ArrowLeft');
+	await isabelle.keyboard.press('Enter');
+	await expect(editorOf(elodie).locator('p', { hasText: /^\s*Depuis 2018,\s*$/ })).toBeVisible();
+	await expect(markOf(isabelle)).toHaveText(SENTENCE);
+	await expect(markOf(elodie)).toHaveText(SENTENCE);
+
 	// From the panel to the text and back, by keyboard.
 	await card.getByRole('button', { name: /^Aller au passage/ }).focus();
 	await isabelle.keyboard.press('Enter');

@@ -18,6 +18,7 @@ import {
 } from './anchor';
 import {
 	commentHighlights,
+	innermost,
 	refreshHighlights,
 	type HighlightedThread,
 	type Ranges
@@ -46,7 +47,7 @@ function sameRanges(a: Ranges, b: Ranges): boolean {
 	return true;
 }
 
-const NETWORK = 'Le serveur est injoignable : votre commentaire n’a pas été envoyé. Réessayez.';
+const NETWORK = 'Le serveur est injoignable : rien n’a été enregistré. Réessayez.';
 
 export class CommentThreads {
 	threads = $state.raw<ThreadView[]>([]);
@@ -54,6 +55,12 @@ export class CommentThreads {
 	clubs = $state.raw<{ id: string; name: string }[]>([]);
 	/** The list was received at least once (until then the panel says it is loading). */
 	loaded = $state(false);
+	/** The last attempt to get the list failed (the panel offers to try again). */
+	loadFailed = $state(false);
+	/** Threads whose passage has not reached this device yet (not deleted: on its way). */
+	pending = $state.raw<ReadonlySet<string>>(new Set());
+	/** The viewer's live rights (the page follows them when they change while it is open). */
+	rights = $state({ canAnnotate: false, canManage: false, canEdit: false });
 	/** Where each passage is now in the live editor (absent: deleted, or the editor is not ready). */
 	ranges = $state.raw<Ranges>(new Map());
 	/** The editor is live and has read the anchors at least once. */
@@ -90,12 +97,18 @@ export class CommentThreads {
 					commentHighlights(doc, fragment, {
 						threads: () => this.#highlighted(),
 						activeId: () => this.activeId,
-						onRanges: (ranges) => {
+						onReading: ({ ranges, pending }) => {
 							if (!sameRanges(ranges, this.ranges)) this.ranges = ranges;
+							if (
+								pending.size !== this.pending.size ||
+								[...pending].some((id) => !this.pending.has(id))
+							)
+								this.pending = pending;
 							this.placed = true;
 						},
+						onMoved: (moved) => this.#follow(moved),
 						onSelection: (state) => this.#followSelection(state),
-						onClickThread: (id) => (this.activeId = id),
+						onClickThread: (id) => this.activate(id),
 						onCommentShortcut: () => this.composeRequested++
 					})
 				];
@@ -115,32 +128,57 @@ export class CommentThreads {
 		return `/documents/${this.documentId}/commentaires${path}`;
 	}
 
-	async load(): Promise<void> {
+	#loading: Promise<void> | null = null;
+	/** Counts the threads received or removed here: a list asked before them must not undo them. */
+	#changes = 0;
+	#changedAt = new Map<string, number>();
+
+	/** Asks the server for the list (one request at a time; one more if asked meanwhile). */
+	load(): Promise<void> {
+		this.#loading ??= this.#fetchList().finally(() => (this.#loading = null));
+		return this.#loading;
+	}
+
+	async #fetchList(): Promise<void> {
+		const asked = this.#changes;
 		try {
 			const response = await fetch(this.#url(), {
 				headers: { accept: 'application/json' },
 				cache: 'no-store'
 			});
-			if (!response.ok) return;
+			if (!response.ok) {
+				this.loadFailed = !this.loaded;
+				return;
+			}
 			const body = (await response.json()) as {
 				threads: ThreadView[];
 				mentionables: Mentionable[];
 				clubs: { id: string; name: string }[];
 			};
-			// Threads unchanged since the last answer keep their object: their cards stay as they are.
-			const before = new Map(this.threads.map((t) => [t.id, t]));
-			const next = body.threads.map((t) => {
-				const old = before.get(t.id);
-				return old && old.updatedAt === t.updatedAt && old.status === t.status ? old : t;
-			});
+			// What the list says, except where this page learnt something newer since it asked:
+			// a thread received or removed meanwhile keeps its newer state; unchanged threads
+			// keep their object, so their cards stay as they are.
+			const local = new Map(this.threads.map((t) => [t.id, t]));
+			const newer = (id: string) => (this.#changedAt.get(id) ?? -1) >= asked;
+			const next: ThreadView[] = [];
+			for (const thread of body.threads) {
+				const mine = local.get(thread.id);
+				if (newer(thread.id)) {
+					if (mine) next.push(mine); // else removed meanwhile
+				} else next.push(mine && mine.updatedAt >= thread.updatedAt ? mine : thread);
+				local.delete(thread.id);
+			}
+			for (const [id, thread] of local) if (newer(id)) next.push(thread);
 			if (next.length !== this.threads.length || next.some((t, i) => t !== this.threads[i]))
 				this.threads = next;
 			this.mentionables = body.mentionables;
 			this.clubs = body.clubs;
 			this.loaded = true;
+			this.loadFailed = false;
 			this.#redraw();
 		} catch {
 			// Offline: the next synced socket asks again.
+			this.loadFailed = !this.loaded;
 		}
 	}
 
@@ -157,13 +195,18 @@ export class CommentThreads {
 			);
 			this.#put(event.thread);
 			if (fromSomeoneElse) this.received++;
-		} else if (event.type === 'thread-removed') {
-			this.threads = this.threads.filter((t) => t.id !== event.threadId);
-			this.#redraw();
-		}
+		} else if (event.type === 'thread-removed') this.#remove(event.threadId);
+	}
+
+	#remove(id: string): void {
+		this.#changedAt.set(id, ++this.#changes);
+		if (this.activeId === id) this.activeId = null;
+		this.threads = this.threads.filter((t) => t.id !== id);
+		this.#redraw();
 	}
 
 	#put(thread: ThreadView): void {
+		this.#changedAt.set(thread.id, ++this.#changes);
 		const at = this.threads.findIndex((t) => t.id === thread.id);
 		if (at >= 0 && this.threads[at].updatedAt > thread.updatedAt) return; // an older frame
 		// A thread just resolved leaves the text: no longer drawn, even where the cursor is.
@@ -204,21 +247,26 @@ export class CommentThreads {
 		const { from, to, empty } = state.selection;
 		const text = empty ? '' : state.doc.textBetween(from, to, ' ', ' ').trim();
 		this.selection = text ? { from, to, text } : null;
-		// The cursor inside a passage makes its thread the active one (the innermost passage).
-		let best: { id: string; length: number } | null = null;
+		// The cursor inside a passage makes its thread the active one (the innermost open one).
 		const open = new Set(this.threads.filter((t) => t.status === 'open').map((t) => t.id));
-		for (const [id, range] of this.ranges)
-			if (
-				open.has(id) &&
-				range.from <= from &&
-				from <= range.to &&
-				(!best || range.to - range.from < best.length)
-			)
-				best = { id, length: range.to - range.from };
-		if (best && best.id !== this.activeId) {
-			this.activeId = best.id;
-			this.#redraw();
-		}
+		const id = innermost(this.ranges, from, open);
+		if (id && id !== this.activeId) this.activate(id);
+	}
+
+	// Anchors moved by this editor's own edit of the text's structure: proposed to the server
+	// (writers only; it checks them), the latest per thread, once typing rests.
+	#moves = new Map<string, Anchor>();
+	#moveTimer: ReturnType<typeof setTimeout> | null = null;
+	#follow(moved: { id: string; anchor: Anchor }[]): void {
+		if (!this.rights.canEdit) return;
+		for (const { id, anchor } of moved) this.#moves.set(id, anchor);
+		if (this.#moveTimer) clearTimeout(this.#moveTimer);
+		this.#moveTimer = setTimeout(() => {
+			const moves = [...this.#moves];
+			this.#moves.clear();
+			for (const [id, anchor] of moves)
+				void this.#send(`/${id}`, 'PATCH', { anchor: encodeAnchor(anchor) });
+		}, 300);
 	}
 
 	/** Makes a thread the active one: drawn stronger in the text. */
@@ -292,11 +340,7 @@ export class CommentThreads {
 				canInvite: answer.canInvite
 			};
 		if (answer.thread) this.#put(answer.thread);
-		if (answer.removedThreadId) {
-			const removed = answer.removedThreadId;
-			this.threads = this.threads.filter((t) => t.id !== removed);
-			this.#redraw();
-		}
+		if (answer.removedThreadId) this.#remove(answer.removedThreadId);
 		return { ok: true, thread: answer.thread ?? null };
 	}
 
