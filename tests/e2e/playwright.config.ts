@@ -5,7 +5,10 @@ import { findChromium } from '../../server/scripts/ensure-chromium.js';
 
 // The scenarios run against two servers: one on a fresh SQLite file, one on a fresh PostgreSQL
 // database, both made (and removed) by tests/e2e/run.ts around the run. Each seeds the demo
-// territory at start-up, as `npm start` does.
+// territory at start-up, as `npm start` does. tests/e2e/run.ts runs one Playwright process per
+// database, side by side (E2E_PROJECT names the one this process serves): the two databases
+// share nothing, and the scenarios of each run one after another on their own demo territory.
+const ONLY = process.env.E2E_PROJECT;
 const SERVERS = [
 	{
 		name: 'sqlite',
@@ -16,7 +19,7 @@ const SERVERS = [
 	...(process.env.E2E_POSTGRES_URL
 		? [{ name: 'postgres', port: 4174, databaseUrl: process.env.E2E_POSTGRES_URL }]
 		: [])
-];
+].filter((server) => !ONLY || server.name === ONLY);
 const baseUrl = (port: number) => `http://127.0.0.1:${port}`;
 
 export default defineConfig({
@@ -27,7 +30,8 @@ export default defineConfig({
 	timeout: 60_000,
 	expect: { timeout: 10_000 },
 	reporter: [['list']],
-	outputDir: '../../test-results/e2e',
+	// One folder per process: Playwright empties its output folder when it starts.
+	outputDir: `../../test-results/e2e${ONLY ? `-${ONLY}` : ''}`,
 	webServer: SERVERS.map((server) => ({
 		command: 'node --expose-gc build-server/index.js serve --demo',
 		cwd: '../..',
