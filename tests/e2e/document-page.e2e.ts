@@ -193,7 +193,7 @@ test('the annotator role says what it allows, on the page and where roles are ch
 	await yannick.getByRole('link', { name: 'Plan de formation mutualisé 2027' }).click();
 	await expect(
 		yannick.getByText(
-			'Annotateur : vous pourrez commenter le document (commentaires à venir) ; vous ne modifiez pas le texte.'
+			'Annotateur : vous commentez le texte (sélectionnez un passage, puis « Commenter la sélection ») ; vous ne le modifiez pas.'
 		)
 	).toBeVisible();
 
@@ -201,5 +201,5 @@ test('the annotator role says what it allows, on the page and where roles are ch
 	await createDocument(julien, unique('Note des rôles'));
 	await julien.getByText('Ajouter une personne').click();
 	// Beside the role selector of the form just opened (the organisation form has the same help).
-	await expect(julien.getByText(/Annotateur : pourra commenter le document/).first()).toBeVisible();
+	await expect(julien.getByText(/Annotateur : commente le texte, sans le modifier/).first()).toBeVisible();
 });

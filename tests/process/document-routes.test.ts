@@ -133,10 +133,10 @@ describe('access requests: the 403 names the binôme, a request is stored, the b
 });
 
 describe('what each role allows is said on the page', () => {
-	it('an annotator reads what the role will allow, not just « Lecture seule »', async () => {
+	it('an annotator reads what the role allows (commenting), not just « Lecture seule »', async () => {
 		const page = await call(`/documents/${documentId}`, annotator);
 		expect(page.text).toContain(
-			'Annotateur : vous pourrez commenter le document (commentaires à venir) ; vous ne modifiez pas le texte.'
+			'Annotateur : vous commentez le texte (sélectionnez un passage, puis « Commenter la sélection ») ; vous ne le modifiez pas.'
 		);
 	});
 });

@@ -194,6 +194,17 @@ describe('bad input is refused in French, nothing stored', () => {
 		);
 	});
 
+	it('a club given as anything but an id: refused, not posted in one’s own name', async () => {
+		await refusedWith(open(clubMember, 'Pour le club', 'commission RH', { clubId: 12 }), {
+			status: 400,
+			field: 'clubId'
+		});
+		await refusedWith(open(clubMember, 'Pour le club', 'commission RH', { clubId: { $ne: 1 } }), {
+			status: 400,
+			field: 'clubId'
+		});
+	});
+
 	it('a thread on a document the user cannot read: 403; of another territory: 404', async () => {
 		await refusedWith(open(cast.outsider, 'Je commente'), { status: 403 });
 		const elsewhere = await buildTerritory(db);
@@ -263,6 +274,9 @@ describe('mentions', () => {
 		// Namesakes are one mention; a name with the characters of a pattern is only text.
 		const twins = [...users, { id: 'd', name: 'Luc' }, { id: 'e', name: 'A.* (x)' }];
 		expect(mentionedIn('@Luc @A.* (x)', twins)).toEqual([['c', 'd'], ['e']]);
+		// An accent typed as letter + combining mark, a no-break space: the same names.
+		const accented = [{ id: 'f', name: 'Élodie Marchand' }];
+		expect(mentionedIn('@E\u0301lodie\u00a0Marchand, merci', accented)).toEqual([['f']]);
 	});
 
 	it('stay linear on a text full of « @ » (at most 20 mentions read)', () => {
@@ -393,6 +407,13 @@ describe('following a passage after an edit of the text’s structure', () => {
 			ok: false,
 			status: 400
 		});
+		// Not onto another sentence: a thread follows its passage, it is not moved elsewhere.
+		const elsewhere = await storedAnchor(db, documentId, 'Le RIFSEEP est revu');
+		const before = await counts();
+		expect(
+			await moveAnchor(db, cast.editor, documentId, opened.thread.id, { anchor: elsewhere }, read)
+		).toMatchObject({ ok: false, status: 400, field: 'anchor' });
+		expect(await counts()).toEqual(before);
 		const moved = await moveAnchor(db, cast.editor, documentId, opened.thread.id, { anchor }, read);
 		expect(moved).toMatchObject({ ok: true });
 		if (moved.ok) {
@@ -472,6 +493,37 @@ describe('replies, edits, deletion, resolution', () => {
 		expect(reopened).toMatchObject({ ok: true });
 		const [view] = await listThreads(db, documentId, [threadId]);
 		expect(view).toMatchObject({ status: 'open', resolvedBy: null });
+	});
+
+	it('what others were told follows the message: an edit changes the quoted text, a deletion removes it', async () => {
+		const opened = await open(cast.coLead, 'Salaire de M. Dupont : 3 200 € (confidentiel)');
+		if (!opened.ok) throw new Error(opened.message);
+		const excerpts = async () =>
+			(
+				await db
+					.selectFrom('notification')
+					.select('excerpt')
+					.where('thread_id', '=', opened.thread.id)
+					.orderBy('excerpt')
+					.execute()
+			).map((n) => n.excerpt);
+		await editComment(db, cast.coLead, documentId, opened.thread.id, opened.thread.comments[0].id, {
+			body: 'Voir la grille indiciaire.'
+		});
+		expect(await excerpts()).toEqual(['Voir la grille indiciaire.']);
+		const answer = await reply(db, cast.partner, documentId, opened.thread.id, {
+			body: 'Réponse secrète XYZZY'
+		});
+		if (!answer.ok) throw new Error(answer.message);
+		expect(await excerpts()).toEqual(['Réponse secrète XYZZY', 'Voir la grille indiciaire.']);
+		await deleteComment(
+			db,
+			cast.partner,
+			documentId,
+			opened.thread.id,
+			answer.thread.comments[1].id
+		);
+		expect(await excerpts()).toEqual(['Voir la grille indiciaire.']);
 	});
 
 	it('the only message deleted takes its thread with it', async () => {

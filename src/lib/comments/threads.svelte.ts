@@ -114,6 +114,8 @@ export class CommentThreads {
 				];
 			},
 			onComments: (json) => this.#receive(json),
+			// No access any more (or no session): nothing can be written from this page.
+			onStopped: () => (this.rights = { canAnnotate: false, canManage: false, canEdit: false }),
 			onSynced: () => void this.load()
 		};
 	}

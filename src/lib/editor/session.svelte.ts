@@ -45,6 +45,8 @@ export interface SessionHooks {
 	onComments?: (json: string) => void;
 	/** The socket synced: anything missed while apart can be asked again. */
 	onSynced?: () => void;
+	/** The session stopped for good (access withdrawn, document gone, session ended). */
+	onStopped?: (problem: ConnectionProblem) => void;
 }
 
 /** What one live set-up (doc, offline copy, socket, editor) knows about its current socket. */
@@ -532,6 +534,7 @@ export class EditorSession {
 	#stop(problem: ConnectionProblem): void {
 		this.problem = problem;
 		this.connection = 'stopped';
+		this.#hooks.onStopped?.(problem);
 		this.#live?.provider.disconnect();
 		this.#live?.editor.setEditable(false);
 	}

@@ -14,9 +14,10 @@ import {
 	type CommandResult
 } from '../documents/commands/result';
 import { hasUnshowable, isBlank, UNSHOWABLE_MESSAGE } from '../documents/rules';
-import { coleadsOf, notify, type NotificationInput } from '../notifications';
+import { coleadsOf, excerptOf, notify, type NotificationInput } from '../notifications';
 import { COMMENT_MAX_LENGTH, type Mentionable, type ThreadView } from '../../comments/types';
-import { decodeAnchor, type Anchor } from '../../comments/anchor';
+import { decodeAnchor, decodePosition, type Anchor } from '../../comments/anchor';
+import { toBytes } from '../documents/journal';
 import { mentionedIn } from './mentions';
 import type { PassageReader } from './passage';
 import { listThreads, postableClubs, readersOf } from './queries';
@@ -39,7 +40,9 @@ export const COMMENT_MESSAGES = {
 	anchorNotFound:
 		'Le passage sélectionné est introuvable dans le document : sélectionnez-le de nouveau.',
 	club: 'Vous ne pouvez publier qu’au nom d’un club dont vous êtes membre et qui est invité à ce document.',
-	status: 'Choisissez « résolu » ou « ouvert ».'
+	status: 'Choisissez « résolu » ou « ouvert ».',
+	notSamePassage:
+		'Ce passage n’est pas celui du fil : un fil suit son passage, il ne se déplace pas ailleurs.'
 } as const;
 
 const isFailure = (value: object): value is CommandFailure => 'ok' in value && value.ok === false;
@@ -152,7 +155,15 @@ async function findThread(db: Db, documentId: string, threadId: unknown) {
 	return (
 		(await db
 			.selectFrom('comment_thread')
-			.select(['id', 'author_id as authorId', 'status', 'club_id as clubId'])
+			.select([
+				'id',
+				'author_id as authorId',
+				'status',
+				'club_id as clubId',
+				'quote',
+				'anchor_start as anchorStart',
+				'anchor_end as anchorEnd'
+			])
 			.where('id', '=', id)
 			.where('document_id', '=', documentId)
 			.executeTakeFirst()) ?? null
@@ -240,6 +251,8 @@ export async function openThread(
 	if (isFailure(checked)) return checked;
 	const decoded = decodeAnchor(input.anchor);
 	if (!decoded) return invalid(400, COMMENT_MESSAGES.badAnchor, 'anchor');
+	if (input.clubId !== undefined && input.clubId !== null && typeof input.clubId !== 'string')
+		return invalid(400, COMMENT_MESSAGES.club, 'clubId');
 	const clubId = text(input.clubId) || null;
 	// Outside the transaction: the passage may take a moment to reach the server.
 	const quote = await readPassage(documentId, decoded.anchor);
@@ -334,7 +347,7 @@ async function findOwnComment(
 	const comment = ID_PATTERN.test(id)
 		? await db
 				.selectFrom('comment')
-				.select(['id', 'author_id as authorId', 'deleted_at as deletedAt'])
+				.select(['id', 'author_id as authorId', 'body', 'deleted_at as deletedAt'])
 				.where('id', '=', id)
 				.where('thread_id', '=', thread.id)
 				.executeTakeFirst()
@@ -378,6 +391,15 @@ export async function editComment(
 			.updateTable('comment')
 			.set({ body: checked.body, edited_at: now })
 			.where('id', '=', found.comment.id)
+			.execute();
+		// What others were told quoted the old text: it now quotes the new one (nothing of the
+		// old text stays to be read, or mailed later).
+		await trx
+			.updateTable('notification')
+			.set({ excerpt: excerptOf(checked.body) })
+			.where('thread_id', '=', found.thread.id)
+			.where('actor_id', '=', actor.id)
+			.where('excerpt', '=', excerptOf(found.comment.body))
 			.execute();
 		// The mentions are those of the text as it now reads.
 		await trx.deleteFrom('comment_mention').where('comment_id', '=', found.comment.id).execute();
@@ -439,6 +461,13 @@ export function deleteComment(
 				.where('id', '=', found.comment.id)
 				.execute();
 			await trx.deleteFrom('comment_mention').where('comment_id', '=', found.comment.id).execute();
+			// What others were told of it goes with it (nothing of it stays to be read, or mailed).
+			await trx
+				.deleteFrom('notification')
+				.where('thread_id', '=', found.thread.id)
+				.where('actor_id', '=', actor.id)
+				.where('excerpt', '=', excerptOf(found.comment.body))
+				.execute();
 			await touch(trx, found.thread.id, now);
 			return {
 				...done(documentId, 'Message supprimé.'),
@@ -495,12 +524,41 @@ export function setThreadStatus(
 	});
 }
 
+/** Words of a text, folded, for comparing passages. */
+function wordsOf(text: string): Set<string> {
+	return new Set(
+		text
+			.normalize('NFD')
+			.replace(/\p{M}/gu, '')
+			.toLocaleLowerCase('fr')
+			.split(/[^\p{L}\p{N}]+/u)
+			.filter((w) => w.length > 1)
+	);
+}
+
 /**
- * Moves a thread's anchor onto the same passage after an edit of the text's structure: a
- * paragraph split or joined, a block made a heading or a list item. The editor that made the
- * edit knows where the passage went (ProseMirror maps it exactly) while its characters got new
- * Yjs identities; it sends the new anchor, checked like a new one. Writers only: they are the
- * ones who change the text's structure, and could as well delete the passage.
+ * Whether `next` is where the thread's passage went: it holds what the old anchor still covers
+ * (a split inside the passage leaves its beginning there), or, when the old anchor covers
+ * nothing any more, at least half the words of the passage as quoted when the thread opened.
+ */
+function samePassage(previous: string | null, quote: string, next: string): boolean {
+	if (previous !== null) return next.includes(previous);
+	const before = wordsOf(quote);
+	if (before.size === 0) return false;
+	const after = wordsOf(next);
+	let kept = 0;
+	for (const word of before) if (after.has(word)) kept++;
+	return kept / before.size >= 0.5;
+}
+
+/**
+ * Moves a thread's anchor onto its passage after an edit of the text's structure: a paragraph
+ * split or joined, a block made a heading or a list item. The editor that made the edit knows
+ * where the passage went (ProseMirror maps it exactly) while its characters got new Yjs
+ * identities; it sends the new anchor. Writers only (they are the ones who change the text's
+ * structure), and only onto the same passage: the new one must hold what the old anchor still
+ * covers, or, when it covers nothing, most words of the quoted passage — an anchor is followed,
+ * never moved to another sentence.
  */
 export async function moveAnchor(
 	db: Db,
@@ -515,8 +573,15 @@ export async function moveAnchor(
 	if (denied) return denied;
 	const decoded = decodeAnchor(input.anchor);
 	if (!decoded) return invalid(400, COMMENT_MESSAGES.badAnchor, 'anchor');
-	if ((await readPassage(documentId, decoded.anchor)) === null)
-		return invalid(400, COMMENT_MESSAGES.anchorNotFound, 'anchor');
+	const current = await findThread(db, documentId, threadId);
+	if (!current) return invalid(404, COMMENT_MESSAGES.threadNotFound);
+	const next = await readPassage(documentId, decoded.anchor);
+	if (next === null) return invalid(400, COMMENT_MESSAGES.anchorNotFound, 'anchor');
+	const start = decodePosition(toBytes(current.anchorStart));
+	const end = decodePosition(toBytes(current.anchorEnd));
+	const previous = start && end ? await readPassage(documentId, { start, end }) : null;
+	if (!samePassage(previous, current.quote, next))
+		return invalid(400, COMMENT_MESSAGES.notSamePassage, 'anchor');
 	return withAccess(db, actor, documentId, writing, COMMENT_MESSAGES.cannotEdit, async (trx) => {
 		const thread = await findThread(trx, documentId, threadId);
 		if (!thread) return invalid(404, COMMENT_MESSAGES.threadNotFound);

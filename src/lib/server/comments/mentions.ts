@@ -10,6 +10,11 @@ export interface Named {
 
 const LETTER = /[\p{L}\p{N}_-]/u;
 
+/** Composed accents and plain spaces: « É » typed as E + accent, or a no-break space, still match. */
+function comparable(text: string): string {
+	return text.normalize('NFC').replace(/[\u00a0\u202f]/g, ' ');
+}
+
 /** At most this many people mentioned in one message (the rest of the text is left as text). */
 export const MAX_MENTIONS = 20;
 
@@ -17,12 +22,13 @@ export const MAX_MENTIONS = 20;
  * The mentions of `body`, in order of first mention, each once: the ids of the users named
  * (several when namesakes share the name).
  */
-export function mentionedIn(body: string, users: readonly Named[]): string[][] {
-	if (!body.includes('@') || users.length === 0) return [];
+export function mentionedIn(text: string, users: readonly Named[]): string[][] {
+	if (!text.includes('@') || users.length === 0) return [];
+	const body = comparable(text);
 	// Longest names first: « @Marie Dupont-Martin » is not « @Marie Dupont ». Folded once.
 	const names = users
 		.filter((u) => u.name.length > 0)
-		.map((u) => ({ id: u.id, name: u.name.toLocaleLowerCase('fr') }))
+		.map((u) => ({ id: u.id, name: comparable(u.name).toLocaleLowerCase('fr') }))
 		.sort((a, b) => b.name.length - a.name.length);
 	const longest = names[0]?.name.length ?? 0;
 	const found: string[][] = [];
