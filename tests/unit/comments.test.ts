@@ -16,6 +16,7 @@ import { passageReader } from '../../src/lib/server/comments/passage';
 import { listThreads, readersOf } from '../../src/lib/server/comments/queries';
 import { mentionedIn } from '../../src/lib/server/comments/mentions';
 import { encodeAnchor } from '../../src/lib/comments/anchor';
+import { documentAccess } from '../../src/lib/server/documents/access';
 import { freshDb } from '../helpers/db';
 import {
 	buildClub,
@@ -331,6 +332,32 @@ describe('mentions', () => {
 		])
 			expect(readers).toContain(user.id);
 		expect(readers).not.toContain(cast.outsider.id);
+	});
+});
+
+describe('who can be mentioned', () => {
+	it('is exactly who the access policy lets read the document', async () => {
+		const everyone = await db
+			.selectFrom('app_user')
+			.innerJoin('organisation', 'organisation.id', 'app_user.organisation_id')
+			.select([
+				'app_user.id',
+				'app_user.organisation_id as organisationId',
+				'app_user.territory_role as territoryRole'
+			])
+			.where('organisation.territory_id', '=', territory.territoryId)
+			.execute();
+		const readers = new Set(
+			(await readersOf(db, documentId, territory.territoryId)).map((r) => r.id)
+		);
+		for (const user of everyone) {
+			const access = await documentAccess(
+				db,
+				{ ...user, territoryId: territory.territoryId },
+				documentId
+			);
+			expect(readers.has(user.id), user.id).toBe(access.status === 'granted');
+		}
 	});
 });
 
