@@ -201,5 +201,7 @@ test('the annotator role says what it allows, on the page and where roles are ch
 	await createDocument(julien, unique('Note des rôles'));
 	await julien.getByText('Ajouter une personne').click();
 	// Beside the role selector of the form just opened (the organisation form has the same help).
-	await expect(julien.getByText(/Annotateur : commente le texte, sans le modifier/).first()).toBeVisible();
+	await expect(
+		julien.getByText(/Annotateur : commente le texte, sans le modifier/).first()
+	).toBeVisible();
 });
