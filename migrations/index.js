@@ -13,6 +13,7 @@ import * as m0011 from './0011_document_versions.js';
 import * as m0012 from './0012_visits_and_restores.js';
 import * as m0013 from './0013_version_changes.js';
 import * as m0014 from './0014_clubs_and_comments.js';
+import * as m0015 from './0015_outbox.js';
 
 export const migrations = {
 	'0001_init': m0001,
@@ -28,5 +29,6 @@ export const migrations = {
 	'0011_document_versions': m0011,
 	'0012_visits_and_restores': m0012,
 	'0013_version_changes': m0013,
-	'0014_clubs_and_comments': m0014
+	'0014_clubs_and_comments': m0014,
+	'0015_outbox': m0015
 };

@@ -12,6 +12,8 @@ import {
 	DEMO_PASSWORD,
 	seedDemoTerritory
 } from '../src/lib/server/territory/seed';
+import { signingKey } from '../src/lib/server/signing';
+import { describeSmtpUrl, MailSender, smtpTransport } from '../src/lib/server/mail';
 import { bridge, type Launch, type Services } from './bridge';
 import { CollabServer, collabOptionsFromConfig, refuseUpgrade } from './collab';
 
@@ -47,6 +49,7 @@ async function start(launch: Launch): Promise<Services> {
 	if (launch.command === 'seed' || !launch.httpServer)
 		return { listenOn, announce: announceDemo, shutdown: disposeRuntime };
 
+	const mail = await startMailSender(launch);
 	const collab = new CollabServer(rt.db, collabOptionsFromConfig(rt.config), rt.log);
 	rt.collab = collab;
 	const httpServer = launch.httpServer;
@@ -64,11 +67,33 @@ async function start(launch: Launch): Promise<Services> {
 		},
 		shutdown: () =>
 			(stopping ??= (async () => {
-				await collab.close();
+				await Promise.all([collab.close(), mail.stop()]);
 				rt.collab = null;
 				await disposeRuntime();
 			})())
 	};
+}
+
+/**
+ * The outbox's sender (lib/server/mail): SMTP when SMTP_URL is set; otherwise messages are held
+ * in the outbox (/admin/courriels), and printed one line each by the commands that ask for the
+ * demo (`npm run dev`, `npm start`) — never by production, whose log keeps no addresses.
+ */
+async function startMailSender(launch: Launch): Promise<MailSender> {
+	const { db, config, log } = runtime();
+	const sender = new MailSender(db, {
+		transport: config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom) : null,
+		log: (line) => log(line),
+		printHeld: launch.demoRequested && config.logLevel !== 'silent',
+		digest: { hour: config.mailDigestHour, signingKey: await signingKey(db, config.appSecret) }
+	});
+	log(
+		config.smtpUrl
+			? `Courriels : envoi par ${describeSmtpUrl(config.smtpUrl)}, de ${config.mailFrom}.`
+			: 'Courriels : SMTP_URL absent — aucun courriel ne part ; ils restent dans la file (/admin/courriels).'
+	);
+	sender.start();
+	return sender;
 }
 
 /** Security notices reach stderr whatever LOG_LEVEL says. */

@@ -54,7 +54,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-const PUBLIC_PATHS = ['/connexion', '/healthz'];
+// A digest's unsubscribe link works without signing in: its signed token is the credential.
+const PUBLIC_PATHS = ['/connexion', '/healthz', '/courriels/desabonnement'];
 function isPublicPath(pathname: string): boolean {
 	return (
 		PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`)) ||

@@ -56,7 +56,8 @@ describe('notify', () => {
 					actor_id: actor.id,
 					excerpt: 'Voir le paragraphe 3.',
 					read_at: null,
-					emailed_at: null
+					// Queued for e-mail at once (the default preference): mail-preferences.test.ts.
+					emailed_at: expect.any(Number)
 				})
 			]);
 		expect(await rowsOf(actor.id)).toEqual([]);

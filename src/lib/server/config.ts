@@ -25,6 +25,14 @@ export interface Config {
 	addressHeader: string;
 	/** XFF_DEPTH: with x-forwarded-for, which entry from the right is the client (1: the one the proxy appended). */
 	xffDepth: number;
+	/** SMTP_URL (smtp:// or smtps://, credentials included). Empty: no e-mail leaves; the outbox holds them. */
+	smtpUrl: string;
+	/** MAIL_FROM: the From of every e-mail. */
+	mailFrom: string;
+	/** MAIL_DIGEST_HOUR: the hour (0–23, territory time) from which daily digests are sent. */
+	mailDigestHour: number;
+	/** APP_SECRET: the key that signs links (unsubscribe). Empty: generated once, kept in the database. */
+	appSecret: string;
 }
 
 /** The collaboration server's tuning. */
@@ -103,10 +111,58 @@ function headerNameFrom(env: NodeJS.ProcessEnv, name: string): string {
 	return raw;
 }
 
+function smtpUrlFrom(env: NodeJS.ProcessEnv, origin: string): string {
+	const raw = (env.SMTP_URL ?? '').trim();
+	if (!raw) return '';
+	let url: URL;
+	try {
+		url = new URL(raw);
+	} catch {
+		throw new Error('Configuration: SMTP_URL must be an smtp:// or smtps:// URL');
+	}
+	if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+		throw new Error('Configuration: SMTP_URL must be an smtp:// or smtps:// URL');
+	// Links in e-mails need the public origin. It is never taken from a request: a forged Host
+	// header would otherwise put its own link into everyone's mail.
+	if (!origin) throw new Error('Configuration: SMTP_URL needs ORIGIN (the links in e-mails)');
+	return raw;
+}
+
+function mailFromFrom(env: NodeJS.ProcessEnv, origin: string): string {
+	const raw = (env.MAIL_FROM ?? '').trim();
+	if (raw) {
+		if (/[\r\n]/.test(raw) || !/@/.test(raw))
+			throw new Error(
+				`Configuration: MAIL_FROM must be an address, e.g. "Assemblier <noreply@agglo.fr>"`
+			);
+		return raw;
+	}
+	let host = 'localhost';
+	try {
+		if (origin) host = new URL(origin).hostname;
+	} catch {
+		// an unparsable ORIGIN is reported where it is used
+	}
+	return `Assemblier <ne-pas-repondre@${host}>`;
+}
+
+function appSecretFrom(env: NodeJS.ProcessEnv): string {
+	const raw = env.APP_SECRET ?? '';
+	if (raw && raw.length < 32)
+		throw new Error('Configuration: APP_SECRET must be at least 32 characters long');
+	return raw;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+	const origin = (env.ORIGIN || '').replace(/\/$/, '');
+	const mailDigestHour = intFrom(env, 'MAIL_DIGEST_HOUR', 8);
+	if (mailDigestHour > 23)
+		throw new Error(
+			`Configuration: MAIL_DIGEST_HOUR must be an hour from 0 to 23 (got "${env.MAIL_DIGEST_HOUR}")`
+		);
 	return Object.freeze({
 		databaseUrl: env.DATABASE_URL || path.resolve('data', 'assemblier.sqlite'),
-		origin: (env.ORIGIN || '').replace(/\/$/, ''),
+		origin,
 		port: intFrom(env, 'PORT', 3000),
 		host: env.HOST || '0.0.0.0',
 		seedDemo: booleanFrom(env, 'SEED_DEMO'),
@@ -115,6 +171,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		collabCompactEvery: intFrom(env, 'COLLAB_COMPACT_EVERY', COLLAB_DEFAULTS.compactEvery),
 		logLevel: env.LOG_LEVEL === 'silent' ? 'silent' : 'info',
 		addressHeader: headerNameFrom(env, 'ADDRESS_HEADER'),
-		xffDepth: positiveIntFrom(env, 'XFF_DEPTH', 1)
+		xffDepth: positiveIntFrom(env, 'XFF_DEPTH', 1),
+		smtpUrl: smtpUrlFrom(env, origin),
+		mailFrom: mailFromFrom(env, origin),
+		mailDigestHour,
+		appSecret: appSecretFrom(env)
 	});
 }

@@ -321,6 +321,43 @@ export interface NotificationTable {
 	emailed_at: Millis | null;
 }
 
+export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'held';
+
+/** One e-mail to send (migration 0015); its state lives here so that a restart carries on. */
+export interface EmailOutboxTable {
+	id: string;
+	recipient_address: string;
+	recipient_name: string;
+	user_id: string | null;
+	kind: string;
+	subject: string;
+	body_text: string;
+	body_html: string;
+	status: OutboxStatus;
+	attempts: number;
+	next_attempt_at: Millis;
+	last_error: string | null;
+	dedupe_key: string | null;
+	created_at: Millis;
+	sent_at: Millis | null;
+}
+
+export type EmailPreference = 'immediate' | 'daily' | 'never';
+
+/** A user's choice for notification e-mails; no row: 'immediate'. */
+export interface NotificationPreferenceTable {
+	user_id: string;
+	email: EmailPreference;
+	updated_at: Millis;
+}
+
+/** Process-wide secrets generated on first start (the key that signs links). */
+export interface AppSecretTable {
+	name: string;
+	value: string;
+	created_at: Millis;
+}
+
 export interface Database {
 	territory: TerritoryTable;
 	organisation: OrganisationTable;
@@ -351,4 +388,7 @@ export interface Database {
 	comment_mention: CommentMentionTable;
 	club_avis: ClubAvisTable;
 	notification: NotificationTable;
+	email_outbox: EmailOutboxTable;
+	notification_preference: NotificationPreferenceTable;
+	app_secret: AppSecretTable;
 }

@@ -1,9 +1,10 @@
 // In-app notifications: stored rows, one per recipient, so that e-mail can send them later
 // (`emailed_at`). Features call notify() inside their own transaction: a notification exists
-// exactly when what it tells of was stored.
+// exactly when what it tells of was stored — and so does its e-mail in the outbox.
 import type { Db } from '../db';
 import type { AvisVerdict, NotificationKind } from '../db/schema';
 import { newId } from '../ids';
+import { queueNotificationEmails } from '../mail/notification-mail';
 
 export interface NotificationInput {
 	kind: NotificationKind;
@@ -26,8 +27,8 @@ export function excerptOf(text: string): string {
 }
 
 /**
- * One notification to each of `userIds` (duplicates and the actor left out). Returns the users
- * notified.
+ * One notification to each of `userIds` (duplicates and the actor left out), and its e-mail
+ * queued for those who want it at once (mail/notification-mail.ts). Returns the users notified.
  */
 export async function notify(
 	db: Db,
@@ -37,11 +38,12 @@ export async function notify(
 	const recipients = [...new Set(userIds)].filter((id) => id !== input.actorId);
 	if (recipients.length === 0) return [];
 	const now = Date.now();
+	const rows = recipients.map((userId) => ({ id: newId(), userId }));
 	await db
 		.insertInto('notification')
 		.values(
-			recipients.map((userId) => ({
-				id: newId(),
+			rows.map(({ id, userId }) => ({
+				id,
 				user_id: userId,
 				kind: input.kind,
 				actor_id: input.actorId,
@@ -55,6 +57,11 @@ export async function notify(
 			}))
 		)
 		.execute();
+	await queueNotificationEmails(
+		db,
+		rows.map((r) => r.id),
+		now
+	);
 	return recipients;
 }
 
