@@ -190,6 +190,26 @@ describe('refusals', () => {
 		expect(row.last_error).toMatch(/550.*Adresse inconnue/);
 	});
 
+	it('a round that fails (database gone) is reported, and the loop goes on', async () => {
+		const broken = {
+			selectFrom() {
+				throw new Error('base de données injoignable');
+			}
+		} as unknown as Db;
+		const warnings: string[] = [];
+		const sender = new MailSender(broken, {
+			transport: null,
+			warn: (line) => warnings.push(line),
+			pollMs: 10
+		});
+		sender.start();
+		await expect.poll(() => warnings.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+		await sender.stop();
+		expect(warnings[0]).toBe(
+			'Courriels : tour d’envoi interrompu (Error: base de données injoignable)'
+		);
+	});
+
 	it('an unreachable server is retried, and the loop itself never throws', async () => {
 		await clearPending();
 		const smtp = await startSmtpServer();

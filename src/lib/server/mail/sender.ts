@@ -28,8 +28,10 @@ export interface SenderOptions {
 	transport: MailTransport | null;
 	/** The time as the sender sees it (tests move it); the poll timer itself stays real. */
 	clock: () => number;
-	/** One line per held message (development), errors of the loop itself. */
+	/** One line per held message (development). */
 	log: (line: string) => void;
+	/** A round that failed (database unreachable…): reaches stderr whatever LOG_LEVEL says. */
+	warn: (line: string) => void;
 	/** Print each held message's line (development commands only: addresses stay out of production logs). */
 	printHeld: boolean;
 	pollMs: number;
@@ -44,6 +46,7 @@ export interface SenderOptions {
 export const SENDER_DEFAULTS = Object.freeze({
 	clock: () => Date.now(),
 	log: (line: string) => console.log(line),
+	warn: (line: string) => console.error(line),
 	printHeld: false,
 	pollMs: 5_000,
 	batchSize: 20,
@@ -91,7 +94,7 @@ export class MailSender {
 			this.running = this.runOnce()
 				// A database or transport failure costs one round, never the process.
 				.catch((error) =>
-					this.options.log(`Courriels : tour d’envoi interrompu (${String(error)})`)
+					this.options.warn(`Courriels : tour d’envoi interrompu (${String(error)})`)
 				)
 				.finally(() => {
 					this.running = null;
