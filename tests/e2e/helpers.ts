@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, type Browser, type Cookie, type Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'assemblier-demo';
 export const USERS = {
@@ -29,11 +29,30 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 	await expect(page).toHaveURL(/\/documents$/);
 }
 
-/** A signed-in page in its own browser context (its own cookies), like a second computer. */
+// The session cookies of each demo user, signed in once per Playwright process (one process
+// serves one database): a sign-in hashes with argon2id (19 MiB) on purpose, and over a hundred
+// of them made a large part of the run. Cookies only — never a page's local storage, which
+// would carry one scenario's kept-aside text or merge flags into another.
+const sessions = new Map<string, Cookie[]>();
+
+/**
+ * A signed-in page in its own browser context (its own cookies), like a second computer, on
+ * /documents. The first time for a user it signs in through the form; later it reuses that
+ * session (signing in again if it has ended).
+ */
 export async function signedInPage(browser: Browser, email: string): Promise<Page> {
+	const cookies = sessions.get(email);
+	if (cookies) {
+		const context = await browser.newContext({ storageState: { cookies, origins: [] } });
+		const page = await context.newPage();
+		await page.goto('/documents');
+		if (/\/documents$/.test(page.url())) return page;
+		await context.close();
+	}
 	const context = await browser.newContext();
 	const page = await context.newPage();
 	await signIn(page, email);
+	sessions.set(email, await context.cookies());
 	return page;
 }
 
