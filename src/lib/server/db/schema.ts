@@ -1,5 +1,6 @@
 // Table shapes as the database stores them. Rows become domain objects in each feature's queries.
 import type { ColumnType, Generated } from 'kysely';
+import type { ListKind, PersonFunction } from '../../distribution/vocabulary';
 
 /** bigint columns come back as numbers on SQLite and as strings on PostgreSQL: normalise at the edge. */
 type Millis = ColumnType<number, number, number>;
@@ -38,6 +39,8 @@ export interface AppUserTable {
 	territory_role: TerritoryRole;
 	password_hash: string;
 	created_at: Millis;
+	/** Structured function (migration 0016), beside the free-text job title; null: not said. */
+	function: PersonFunction | null;
 }
 
 export interface SessionTable {
@@ -358,6 +361,38 @@ export interface AppSecretTable {
 	created_at: Millis;
 }
 
+/** A distribution list of the territory (migration 0016, lib/server/distribution). */
+export interface DistributionListTable {
+	id: string;
+	territory_id: string;
+	name: string;
+	description: string;
+	kind: ListKind;
+	/** Kind 'club' (null once the club is deleted). */
+	club_id: string | null;
+	created_by: string | null;
+	created_at: Millis;
+	updated_at: Millis;
+}
+
+/** Kind 'functions': the functions whose holders the list reaches. */
+export interface DistributionListFunctionTable {
+	list_id: string;
+	function: PersonFunction;
+}
+
+/** Kind 'manual': a user of the territory, or a person without an account (name + address). */
+export interface DistributionListMemberTable {
+	id: string;
+	list_id: string;
+	user_id: string | null;
+	name: string | null;
+	/** Normalised (trimmed, lower case); null for a user, whose address is read from app_user. */
+	email: string | null;
+	added_by: string | null;
+	added_at: Millis;
+}
+
 export interface Database {
 	territory: TerritoryTable;
 	organisation: OrganisationTable;
@@ -391,4 +426,7 @@ export interface Database {
 	email_outbox: EmailOutboxTable;
 	notification_preference: NotificationPreferenceTable;
 	app_secret: AppSecretTable;
+	distribution_list: DistributionListTable;
+	distribution_list_function: DistributionListFunctionTable;
+	distribution_list_member: DistributionListMemberTable;
 }

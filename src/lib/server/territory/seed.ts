@@ -10,6 +10,8 @@ import { createDocument, setMember, setOrganisationMember } from '../documents/q
 import { updateFromProsemirrorJson } from '../documents/content';
 import { pm } from '../../documents/schema';
 import { inviteClub, insertClub, setClubMember } from '../clubs/queries';
+import { insertList, insertMember, setListFunctions } from '../distribution/queries';
+import type { PersonFunction } from '../../distribution/vocabulary';
 
 export const DEMO_PASSWORD = 'assemblier-demo';
 
@@ -17,6 +19,8 @@ interface SeedUser {
 	key: string;
 	name: string;
 	job: string;
+	/** The structured function (distribution lists are built on it). */
+	fn: PersonFunction;
 	role?: TerritoryRole;
 }
 interface SeedCommune {
@@ -24,6 +28,8 @@ interface SeedCommune {
 	slug: string;
 	insee: string;
 	population: number;
+	/** The maire, who has no account in the demo: reached by e-mail (maire@<slug>.test). */
+	mayor: string;
 	users: SeedUser[];
 }
 
@@ -36,14 +42,36 @@ const EPCI = {
 			key: 'claire',
 			name: 'Claire Martin',
 			job: 'Directrice générale des services (DGS)',
+			fn: 'dgs',
 			role: 'direction'
 		},
-		{ key: 'olivier', name: 'Olivier Perrin', job: 'Directeur général adjoint ressources (DGA)' },
-		{ key: 'nadia', name: 'Nadia Benali', job: 'Directrice des ressources humaines' },
-		{ key: 'julien', name: 'Julien Roux', job: 'Chargé de mission numérique et RGPD' },
-		{ key: 'sophie', name: 'Sophie Garnier', job: 'Directrice de l’aménagement' },
-		{ key: 'marc', name: 'Marc Lefèvre', job: 'Administrateur de la plateforme', role: 'admin' },
-		{ key: 'bernard', name: 'Bernard Vidal', job: 'Élu, vice-président chargé de la mutualisation' }
+		{
+			key: 'olivier',
+			name: 'Olivier Perrin',
+			job: 'Directeur général adjoint ressources (DGA)',
+			fn: 'dga'
+		},
+		{
+			key: 'nadia',
+			name: 'Nadia Benali',
+			job: 'Directrice des ressources humaines',
+			fn: 'directeur'
+		},
+		{ key: 'julien', name: 'Julien Roux', job: 'Chargé de mission numérique et RGPD', fn: 'cadre' },
+		{ key: 'sophie', name: 'Sophie Garnier', job: 'Directrice de l’aménagement', fn: 'directeur' },
+		{
+			key: 'marc',
+			name: 'Marc Lefèvre',
+			job: 'Administrateur de la plateforme',
+			fn: 'agent',
+			role: 'admin'
+		},
+		{
+			key: 'bernard',
+			name: 'Bernard Vidal',
+			job: 'Élu, vice-président chargé de la mutualisation',
+			fn: 'elu'
+		}
 	] satisfies SeedUser[]
 };
 
@@ -53,9 +81,20 @@ const COMMUNES: SeedCommune[] = [
 		slug: 'lauzieres',
 		insee: '26171',
 		population: 6950,
+		mayor: 'Gérard Fontaine',
 		users: [
-			{ key: 'thomas', name: 'Thomas Girard', job: 'Directeur général des services (DGS)' },
-			{ key: 'marion', name: 'Marion Petit', job: 'Responsable des ressources humaines' }
+			{
+				key: 'thomas',
+				name: 'Thomas Girard',
+				job: 'Directeur général des services (DGS)',
+				fn: 'dgs'
+			},
+			{
+				key: 'marion',
+				name: 'Marion Petit',
+				job: 'Responsable des ressources humaines',
+				fn: 'cadre'
+			}
 		]
 	},
 	{
@@ -63,8 +102,14 @@ const COMMUNES: SeedCommune[] = [
 		slug: 'saint-aubin',
 		insee: '26293',
 		population: 4820,
+		mayor: 'Monique Arnaud',
 		users: [
-			{ key: 'isabelle', name: 'Isabelle Moreau', job: 'Directrice générale des services (DGS)' }
+			{
+				key: 'isabelle',
+				name: 'Isabelle Moreau',
+				job: 'Directrice générale des services (DGS)',
+				fn: 'dgs'
+			}
 		]
 	},
 	{
@@ -72,15 +117,29 @@ const COMMUNES: SeedCommune[] = [
 		slug: 'villeneuve',
 		insee: '26379',
 		population: 5640,
-		users: [{ key: 'pierre', name: 'Pierre Lambert', job: 'Directeur général des services (DGS)' }]
+		mayor: 'Philippe Leroy',
+		users: [
+			{
+				key: 'pierre',
+				name: 'Pierre Lambert',
+				job: 'Directeur général des services (DGS)',
+				fn: 'dgs'
+			}
+		]
 	},
 	{
 		name: 'Rochefort-sur-Lauze',
 		slug: 'rochefort',
 		insee: '26272',
 		population: 4150,
+		mayor: 'Catherine Bonnet',
 		users: [
-			{ key: 'sandrine', name: 'Sandrine Blanc', job: 'Directrice générale des services (DGS)' }
+			{
+				key: 'sandrine',
+				name: 'Sandrine Blanc',
+				job: 'Directrice générale des services (DGS)',
+				fn: 'dgs'
+			}
 		]
 	},
 	{
@@ -88,8 +147,14 @@ const COMMUNES: SeedCommune[] = [
 		slug: 'puylaurent',
 		insee: '26258',
 		population: 3880,
+		mayor: 'Jean-Luc Mercier',
 		users: [
-			{ key: 'francois', name: 'François Meunier', job: 'Directeur général des services (DGS)' }
+			{
+				key: 'francois',
+				name: 'François Meunier',
+				job: 'Directeur général des services (DGS)',
+				fn: 'dgs'
+			}
 		]
 	},
 	{
@@ -97,22 +162,39 @@ const COMMUNES: SeedCommune[] = [
 		slug: 'montferrand',
 		insee: '26204',
 		population: 3410,
-		users: [{ key: 'karim', name: 'Karim Haddad', job: 'Directeur général des services (DGS)' }]
+		mayor: 'Nathalie Guérin',
+		users: [
+			{ key: 'karim', name: 'Karim Haddad', job: 'Directeur général des services (DGS)', fn: 'dgs' }
+		]
 	},
 	{
 		name: 'Les Essarts-de-Lauze',
 		slug: 'essarts',
 		insee: '26123',
 		population: 2950,
-		users: [{ key: 'helene', name: 'Hélène Faure', job: 'Directrice générale des services (DGS)' }]
+		mayor: 'Alain Robin',
+		users: [
+			{
+				key: 'helene',
+				name: 'Hélène Faure',
+				job: 'Directrice générale des services (DGS)',
+				fn: 'dgs'
+			}
+		]
 	},
 	{
 		name: 'Varennes-le-Haut',
 		slug: 'varennes',
 		insee: '26363',
 		population: 2730,
+		mayor: 'Sylvie Lemoine',
 		users: [
-			{ key: 'camille', name: 'Camille Dupuis', job: 'Directrice générale des services (DGS)' }
+			{
+				key: 'camille',
+				name: 'Camille Dupuis',
+				job: 'Directrice générale des services (DGS)',
+				fn: 'dgs'
+			}
 		]
 	},
 	{
@@ -120,28 +202,60 @@ const COMMUNES: SeedCommune[] = [
 		slug: 'castelnau',
 		insee: '26071',
 		population: 2310,
-		users: [{ key: 'laurent', name: 'Laurent Chevalier', job: 'Secrétaire général de mairie' }]
+		mayor: 'Michel Barbier',
+		users: [
+			{
+				key: 'laurent',
+				name: 'Laurent Chevalier',
+				job: 'Secrétaire général de mairie',
+				fn: 'secretaire_mairie'
+			}
+		]
 	},
 	{
 		name: 'Beaumont-les-Vignes',
 		slug: 'beaumont',
 		insee: '26038',
 		population: 1870,
-		users: [{ key: 'amandine', name: 'Amandine Roche', job: 'Secrétaire de mairie' }]
+		mayor: 'Françoise Colin',
+		users: [
+			{
+				key: 'amandine',
+				name: 'Amandine Roche',
+				job: 'Secrétaire de mairie',
+				fn: 'secretaire_mairie'
+			}
+		]
 	},
 	{
 		name: 'Le Mas-Sauvage',
 		slug: 'mas-sauvage',
 		insee: '26176',
 		population: 1560,
-		users: [{ key: 'yannick', name: 'Yannick Bertrand', job: 'Secrétaire de mairie' }]
+		mayor: 'Daniel Masson',
+		users: [
+			{
+				key: 'yannick',
+				name: 'Yannick Bertrand',
+				job: 'Secrétaire de mairie',
+				fn: 'secretaire_mairie'
+			}
+		]
 	},
 	{
 		name: 'Sainte-Colombe-des-Prés',
 		slug: 'sainte-colombe',
 		insee: '26305',
 		population: 1240,
-		users: [{ key: 'elodie', name: 'Élodie Marchand', job: 'Secrétaire de mairie' }]
+		mayor: 'Brigitte Renaud',
+		users: [
+			{
+				key: 'elodie',
+				name: 'Élodie Marchand',
+				job: 'Secrétaire de mairie',
+				fn: 'secretaire_mairie'
+			}
+		]
 	}
 ];
 
@@ -310,6 +424,55 @@ const CLUBS: SeedClub[] = [
 	}
 ];
 
+type SeedList = { name: string; description: string } & (
+	| { kind: 'functions'; functions: PersonFunction[] }
+	| { kind: 'club'; club: string }
+	| { kind: 'manual'; users: string[]; externals: [name: string, email: string][] }
+);
+
+// The circulation the field studies describe for validated minutes: the DGS, the mayors, the
+// élus of the commissions concerned, the cadres concerned. The mayors have no account in the
+// demo: they are reached by e-mail only (maire@<commune>.test).
+const LISTS: SeedList[] = [
+	{
+		name: 'Tous les DGS et secrétaires de mairie',
+		description: 'Les directions générales de l’agglomération et des douze communes.',
+		kind: 'functions',
+		functions: ['dgs', 'secretaire_mairie']
+	},
+	{
+		name: 'Maires du territoire',
+		description: 'Les maires des communes membres, par leur adresse de mairie.',
+		kind: 'manual',
+		users: [],
+		externals: COMMUNES.map((c) => [c.mayor, `maire@${c.slug}.test`])
+	},
+	{
+		name: 'Commission ressources humaines',
+		description:
+			'Les élus de la commission RH de l’agglomération et les responsables RH qui la préparent.',
+		kind: 'manual',
+		users: ['bernard', 'olivier', 'nadia', 'marion'],
+		externals: [
+			['Martine Rousseau', 'martine.rousseau@lauzieres.test'],
+			['Hervé Dumas', 'herve.dumas@puylaurent.test'],
+			['Odile Vasseur', 'odile.vasseur@beaumont.test']
+		]
+	},
+	{
+		name: 'Membres du Club RH',
+		description: 'Les membres du Club RH le jour de l’envoi.',
+		kind: 'club',
+		club: 'Club RH'
+	},
+	{
+		name: 'Cadres concernés',
+		description: 'Les directeurs et cadres de l’agglomération et des communes.',
+		kind: 'functions',
+		functions: ['directeur', 'cadre']
+	}
+];
+
 /** Seeds the demo territory if the database holds none. Returns what was created, or null. */
 export async function seedDemoTerritory(db: Db, now = Date.now()) {
 	const existing = await db.selectFrom('territory').select('id').limit(1).executeTakeFirst();
@@ -321,6 +484,7 @@ export async function seedDemoTerritory(db: Db, now = Date.now()) {
 	const userIds = new Map<string, string>();
 	const documentIds = new Map<string, string>();
 	const organisationIds = new Map<string, string>();
+	const clubIds = new Map<string, string>();
 	const logins: {
 		email: string;
 		name: string;
@@ -376,6 +540,7 @@ export async function seedDemoTerritory(db: Db, now = Date.now()) {
 						email,
 						display_name: user.name,
 						job_title: user.job,
+						function: user.fn,
 						territory_role: role,
 						password_hash: passwordHash,
 						created_at: now
@@ -426,6 +591,25 @@ export async function seedDemoTerritory(db: Db, now = Date.now()) {
 				await setClubMember(trx, clubId, userIds.get(key)!, 'membre', steward, now);
 			for (const title of club.invitedTo)
 				await inviteClub(trx, documentIds.get(title)!, clubId, userIds.get('julien')!, now);
+			clubIds.set(club.name, clubId);
+		}
+		for (const list of LISTS) {
+			const { name, description, kind } = list;
+			const clubId = list.kind === 'club' ? clubIds.get(list.club)! : null;
+			const listId = await insertList(
+				trx,
+				territoryId,
+				{ name, description, kind, clubId },
+				steward,
+				now
+			);
+			if (list.kind === 'functions') await setListFunctions(trx, listId, list.functions);
+			if (list.kind === 'manual') {
+				for (const key of list.users)
+					await insertMember(trx, listId, { userId: userIds.get(key)! }, steward, now);
+				for (const [externalName, email] of list.externals)
+					await insertMember(trx, listId, { name: externalName, email }, steward, now);
+			}
 		}
 	});
 	return { territoryId, territoryName: EPCI.name, password: DEMO_PASSWORD, logins };
