@@ -69,15 +69,16 @@ export async function up(db) {
 	await db.schema.createIndex('document_club_club_idx').on('document_club').column('club_id').execute();
 
 	// A thread anchored on a passage: two Yjs relative positions (encoded), and the text quoted
-	// when it was opened (shown once the passage is deleted).
+	// when it was opened (shown once the passage is deleted). No anchor: about the whole document
+	// (an observation of a consultation may be).
 	await db.schema
 		.createTable('comment_thread')
 		.addColumn('id', 'text', (c) => c.primaryKey())
 		.addColumn('document_id', 'text', (c) => c.notNull().references('document.id').onDelete('cascade'))
 		.addColumn('author_id', 'text', (c) => c.notNull().references('app_user.id'))
 		.addColumn('club_id', 'text', (c) => c.references('club.id').onDelete('set null'))
-		.addColumn('anchor_start', binary, (c) => c.notNull())
-		.addColumn('anchor_end', binary, (c) => c.notNull())
+		.addColumn('anchor_start', binary)
+		.addColumn('anchor_end', binary)
 		.addColumn('quote', 'text', (c) => c.notNull())
 		.addColumn('status', 'text', (c) => c.notNull().defaultTo('open')) // 'open' | 'resolved'
 		.addColumn('resolved_by', 'text', (c) => c.references('app_user.id'))

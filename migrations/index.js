@@ -15,6 +15,7 @@ import * as m0013 from './0013_version_changes.js';
 import * as m0014 from './0014_clubs_and_comments.js';
 import * as m0015 from './0015_outbox.js';
 import * as m0016 from './0016_distribution_lists.js';
+import * as m0017 from './0017_document_lifecycle.js';
 
 export const migrations = {
 	'0001_init': m0001,
@@ -32,5 +33,6 @@ export const migrations = {
 	'0013_version_changes': m0013,
 	'0014_clubs_and_comments': m0014,
 	'0015_outbox': m0015,
-	'0016_distribution_lists': m0016
+	'0016_distribution_lists': m0016,
+	'0017_document_lifecycle': m0017
 };

@@ -1,6 +1,7 @@
 // What the process runs besides HTTP requests: migrations, default templates, the demo
 // territory when asked for, and the collaboration server on the shell's HTTP server. Started
 // once, from SvelteKit's `init` hook (hooks.server.ts), in production and in `npm run dev`.
+import { ConsultationScheduler } from '../src/lib/server/lifecycle/scheduler';
 import { migrateToLatest } from '../src/lib/server/db';
 import { disposeRuntime, runtime } from '../src/lib/server/runtime';
 import { deleteExpiredSessions } from '../src/lib/server/auth/session';
@@ -50,6 +51,9 @@ async function start(launch: Launch): Promise<Services> {
 		return { listenOn, announce: announceDemo, shutdown: disposeRuntime };
 
 	const mail = await startMailSender(launch);
+	// Tacit validation of consultations at their deadline (a round every 30 s, and at start).
+	const consultations = new ConsultationScheduler(rt.db, { log: rt.log });
+	consultations.start();
 	const collab = new CollabServer(rt.db, collabOptionsFromConfig(rt.config), rt.log);
 	rt.collab = collab;
 	const httpServer = launch.httpServer;
@@ -67,7 +71,7 @@ async function start(launch: Launch): Promise<Services> {
 		},
 		shutdown: () =>
 			(stopping ??= (async () => {
-				await Promise.all([collab.close(), mail.stop()]);
+				await Promise.all([collab.close(), mail.stop(), consultations.stop()]);
 				rt.collab = null;
 				await disposeRuntime();
 			})())

@@ -228,6 +228,7 @@ export class CommentThreads {
 	}
 
 	#anchorOf(thread: ThreadView): Anchor | null {
+		if (!thread.anchor) return null; // about the whole document
 		const key = `${thread.anchor.start}|${thread.anchor.end}`;
 		const cached = this.#anchors.get(thread.id);
 		if (cached?.key === key) return cached.anchor;

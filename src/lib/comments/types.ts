@@ -25,9 +25,19 @@ export interface ThreadView {
 	author: PersonView;
 	/** Posted au nom du club. */
 	club: { id: string; name: string } | null;
-	anchor: EncodedAnchor;
-	/** The passage when the thread was opened. */
+	/** Null: about the whole document (an observation may be). */
+	anchor: EncodedAnchor | null;
+	/** The passage when the thread was opened ('' without anchor). */
 	quote: string;
+	/** An observation of a consultation: blocking until the binôme answers it. */
+	observation: {
+		consultationId: string;
+		blocking: boolean;
+		answer: 'accepted' | 'rejected' | null;
+		answerReason: string | null;
+		answeredBy: string | null;
+		answeredAt: number | null;
+	} | null;
 	status: 'open' | 'resolved';
 	resolvedBy: string | null;
 	resolvedAt: number | null;

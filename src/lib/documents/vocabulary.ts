@@ -22,8 +22,13 @@ export const THEMES = {
 } as const;
 export type Theme = keyof typeof THEMES;
 
+/** The life cycle of a document (issue 13, lib/server/lifecycle). */
 export const STATUSES = {
-	brouillon: 'Brouillon'
+	brouillon: 'Brouillon',
+	consultation: 'En consultation',
+	valide: 'Validé',
+	publie: 'Publié',
+	archive: 'Archivé'
 } as const;
 
 export const ROLE_LABELS = {

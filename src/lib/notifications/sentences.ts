@@ -10,7 +10,12 @@ export type NotificationKind =
 	| 'avis'
 	| 'access_request'
 	| 'club_join_request'
-	| 'club_joined';
+	| 'club_joined'
+	| 'consultation_opened'
+	| 'observation'
+	| 'observation_answered'
+	| 'validated'
+	| 'returned';
 
 export interface NotificationFacts {
 	kind: NotificationKind;
@@ -71,6 +76,16 @@ export function notificationSentence(n: NotificationFacts): string {
 			return `${who} demande à rejoindre le ${club(n.clubName)}`;
 		case 'club_joined':
 			return `Vous avez rejoint le ${club(n.clubName)}`;
+		case 'consultation_opened':
+			return `${who} vous consulte sur ${doc} : vos observations sont attendues`;
+		case 'observation':
+			return `${who} a formulé une observation sur ${doc}`;
+		case 'observation_answered':
+			return `${who} a répondu à votre observation sur ${doc}`;
+		case 'validated':
+			return n.actorName ? `${who} a validé ${doc}` : `${doc} est validé tacitement`;
+		case 'returned':
+			return `${who} a remis ${doc} en brouillon`;
 	}
 }
 
@@ -85,11 +100,16 @@ export function notificationHref(n: NotificationLink): string {
 		case 'thread_resolved':
 		case 'thread_reopened':
 		case 'mention':
+		case 'observation':
+		case 'observation_answered':
 			if (n.documentId && n.threadId)
 				return `/documents/${n.documentId}?fil=${encodeURIComponent(n.threadId)}`;
 			break;
 		case 'avis':
 		case 'access_request':
+		case 'consultation_opened':
+		case 'validated':
+		case 'returned':
 			break;
 		case 'club_join_request':
 		case 'club_joined':

@@ -45,9 +45,10 @@ export const COMMENT_MESSAGES = {
 		'Ce passage n’est pas celui du fil : un fil suit son passage, il ne se déplace pas ailleurs.'
 } as const;
 
-const isFailure = (value: object): value is CommandFailure => 'ok' in value && value.ok === false;
+export const isFailure = (value: object): value is CommandFailure =>
+	'ok' in value && value.ok === false;
 
-function checkBody(value: unknown): { body: string } | CommandFailure {
+export function checkBody(value: unknown): { body: string } | CommandFailure {
 	const body = text(value).replace(/\r\n?/g, '\n').trim();
 	if (isBlank(body)) return invalid(400, COMMENT_MESSAGES.empty, 'body');
 	if ([...body].length > COMMENT_MAX_LENGTH) return invalid(400, COMMENT_MESSAGES.tooLong, 'body');
@@ -91,7 +92,7 @@ async function stillReading(db: Db, actor: Actor, documentId: string, userIds: s
  * stored then: the actor removes the mention, or a co-pilote invites them first). Among
  * namesakes, those who can read are mentioned; the mention is refused only if none can.
  */
-async function mentionsOf(
+export async function mentionsOf(
 	db: Db,
 	actor: Actor,
 	documentId: string,
@@ -181,7 +182,7 @@ async function participantsOf(db: Db, threadId: string, authorId: string): Promi
 	return [authorId, ...rows.map((r) => r.author_id)];
 }
 
-async function insertComment(
+export async function insertComment(
 	db: Db,
 	threadId: string,
 	authorId: string,
@@ -213,7 +214,7 @@ const touch = (db: Db, threadId: string, now: number) =>
 	db.updateTable('comment_thread').set({ updated_at: now }).where('id', '=', threadId).execute();
 
 /** The mentioned are told they were; the others of `audience` (still readers) of `kind`. */
-async function tell(
+export async function tell(
 	db: Db,
 	actor: Actor,
 	documentId: string,
@@ -227,7 +228,7 @@ async function tell(
 	await notify(db, await stillReading(db, actor, documentId, others), base);
 }
 
-async function oneThread(db: Db, documentId: string, threadId: string): Promise<ThreadView> {
+export async function oneThread(db: Db, documentId: string, threadId: string): Promise<ThreadView> {
 	return (await listThreads(db, documentId, [threadId]))[0];
 }
 
@@ -577,8 +578,8 @@ export async function moveAnchor(
 	if (!current) return invalid(404, COMMENT_MESSAGES.threadNotFound);
 	const next = await readPassage(documentId, decoded.anchor);
 	if (next === null) return invalid(400, COMMENT_MESSAGES.anchorNotFound, 'anchor');
-	const start = decodePosition(toBytes(current.anchorStart));
-	const end = decodePosition(toBytes(current.anchorEnd));
+	const start = current.anchorStart && decodePosition(toBytes(current.anchorStart));
+	const end = current.anchorEnd && decodePosition(toBytes(current.anchorEnd));
 	const previous = start && end ? await readPassage(documentId, { start, end }) : null;
 	if (!samePassage(previous, current.quote, next))
 		return invalid(400, COMMENT_MESSAGES.notSamePassage, 'anchor');

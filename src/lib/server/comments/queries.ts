@@ -17,11 +17,18 @@ export async function listThreads(
 		.innerJoin('organisation as o', 'o.id', 'u.organisation_id')
 		.leftJoin('club', 'club.id', 't.club_id')
 		.leftJoin('app_user as r', 'r.id', 't.resolved_by')
+		.leftJoin('app_user as a', 'a.id', 't.answered_by')
 		.select([
 			't.id',
 			't.document_id as documentId',
 			't.anchor_start as anchorStart',
 			't.anchor_end as anchorEnd',
+			't.consultation_id as consultationId',
+			't.blocking',
+			't.answer',
+			't.answer_reason as answerReason',
+			't.answered_at as answeredAt',
+			'a.display_name as answeredBy',
 			't.quote',
 			't.status',
 			't.resolved_at as resolvedAt',
@@ -80,10 +87,23 @@ export async function listThreads(
 		documentId: t.documentId,
 		author: person(t),
 		club: t.clubId && t.clubName ? { id: t.clubId, name: t.clubName } : null,
-		anchor: {
-			start: bytesToBase64(toBytes(t.anchorStart)),
-			end: bytesToBase64(toBytes(t.anchorEnd))
-		},
+		anchor:
+			t.anchorStart && t.anchorEnd
+				? {
+						start: bytesToBase64(toBytes(t.anchorStart)),
+						end: bytesToBase64(toBytes(t.anchorEnd))
+					}
+				: null,
+		observation: t.consultationId
+			? {
+					consultationId: t.consultationId,
+					blocking: Number(t.blocking) === 1,
+					answer: t.answer,
+					answerReason: t.answerReason,
+					answeredBy: t.answeredBy,
+					answeredAt: t.answeredAt === null ? null : Number(t.answeredAt)
+				}
+			: null,
 		quote: t.quote,
 		status: t.status,
 		resolvedBy: t.status === 'resolved' ? t.resolvedBy : null,

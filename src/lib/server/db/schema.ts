@@ -18,6 +18,8 @@ export interface TerritoryTable {
 	created_at: Millis;
 	/** IANA time zone in which dates are shown (migration 0007). */
 	time_zone: Generated<string>;
+	/** Calendar days of a consultation before tacit validation (migration 0017). */
+	consultation_days: Generated<number>;
 }
 
 export interface OrganisationTable {
@@ -257,8 +259,9 @@ export interface CommentThreadTable {
 	/** Posted on behalf of this club (au nom du club). */
 	club_id: string | null;
 	/** Encoded Yjs relative positions of the passage's start and end. */
-	anchor_start: Uint8Array;
-	anchor_end: Uint8Array;
+	/** Null: about the whole document (an observation may be). */
+	anchor_start: Uint8Array | null;
+	anchor_end: Uint8Array | null;
 	/** The passage's text when the thread was opened. */
 	quote: string;
 	status: ThreadStatus;
@@ -266,6 +269,15 @@ export interface CommentThreadTable {
 	resolved_at: Millis | null;
 	created_at: Millis;
 	updated_at: Millis;
+	/** An observation of this consultation (migration 0017). */
+	consultation_id: Generated<string | null>;
+	/** 1: blocks tacit validation until answered. */
+	blocking: Generated<number>;
+	answer: Generated<'accepted' | 'rejected' | null>;
+	answer_reason: Generated<string | null>;
+	answered_by: Generated<string | null>;
+	/** bigint (a string on PostgreSQL): read with Number(). */
+	answered_at: Generated<number | null>;
 }
 
 export interface CommentTable {
@@ -306,7 +318,12 @@ export type NotificationKind =
 	| 'avis'
 	| 'access_request'
 	| 'club_join_request'
-	| 'club_joined';
+	| 'club_joined'
+	| 'consultation_opened'
+	| 'observation'
+	| 'observation_answered'
+	| 'validated'
+	| 'returned';
 
 /** An in-app notification, kept for e-mail to send later (`emailed_at`). */
 export interface NotificationTable {
@@ -393,6 +410,44 @@ export interface DistributionListMemberTable {
 	added_at: Millis;
 }
 
+export type DocumentStatus = 'brouillon' | 'consultation' | 'valide' | 'publie' | 'archive';
+
+/** A consultation of a named version (migration 0017, lib/server/lifecycle). */
+export interface ConsultationTable {
+	id: string;
+	document_id: string;
+	version_id: string;
+	opened_by: string;
+	opened_at: Millis;
+	deadline_at: Millis;
+	status: 'open' | 'validated' | 'returned';
+	outcome: 'explicit' | 'tacit' | null;
+	closed_by: string | null;
+	closed_at: Millis | null;
+}
+
+export interface ConsultationInviteeTable {
+	consultation_id: string;
+	user_id: string;
+	/** Consulted through this organisation (null: chosen by name). */
+	organisation_id: string | null;
+}
+
+/** One step of a document's life cycle: who, when, why, on which version. */
+export interface DocumentTransitionTable {
+	id: string;
+	document_id: string;
+	from_status: DocumentStatus;
+	to_status: DocumentStatus;
+	action: string;
+	/** Null: the server itself (tacit validation). */
+	actor_id: string | null;
+	reason: string;
+	version_id: string | null;
+	consultation_id: string | null;
+	at: Millis;
+}
+
 export interface Database {
 	territory: TerritoryTable;
 	organisation: OrganisationTable;
@@ -423,6 +478,9 @@ export interface Database {
 	comment_mention: CommentMentionTable;
 	club_avis: ClubAvisTable;
 	notification: NotificationTable;
+	consultation: ConsultationTable;
+	consultation_invitee: ConsultationInviteeTable;
+	document_transition: DocumentTransitionTable;
 	email_outbox: EmailOutboxTable;
 	notification_preference: NotificationPreferenceTable;
 	app_secret: AppSecretTable;

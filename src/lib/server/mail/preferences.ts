@@ -17,6 +17,8 @@ export function isEmailPreference(value: unknown): value is EmailPreference {
 export const ACTION_KINDS: ReadonlySet<string> = new Set([
 	'access_request',
 	'club_join_request',
+	// Consulted: the deadline runs whether or not they read their mail.
+	'consultation_opened',
 	'document_sent',
 	'invitation',
 	'password_reset'
