@@ -52,7 +52,10 @@ async function start(launch: Launch): Promise<Services> {
 
 	const mail = await startMailSender(launch);
 	// Tacit validation of consultations at their deadline (a round every 30 s, and at start).
-	const consultations = new ConsultationScheduler(rt.db, { log: rt.log });
+	const consultations = new ConsultationScheduler(rt.db, {
+		log: rt.log,
+		intervalMs: rt.config.consultationRoundMs
+	});
 	consultations.start();
 	const collab = new CollabServer(rt.db, collabOptionsFromConfig(rt.config), rt.log);
 	rt.collab = collab;

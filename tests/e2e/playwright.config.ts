@@ -41,7 +41,9 @@ export default defineConfig({
 			HOST: '127.0.0.1',
 			ORIGIN: baseUrl(server.port),
 			DATABASE_URL: server.databaseUrl,
-			LOG_LEVEL: 'silent'
+			LOG_LEVEL: 'silent',
+			// Tacit validation looked for every second (a scenario moves a deadline into the past).
+			CONSULTATION_ROUND_MS: '1000'
 		},
 		reuseExistingServer: false,
 		timeout: 60_000

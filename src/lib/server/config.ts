@@ -31,6 +31,8 @@ export interface Config {
 	mailFrom: string;
 	/** MAIL_DIGEST_HOUR: the hour (0–23, territory time) from which daily digests are sent. */
 	mailDigestHour: number;
+	/** CONSULTATION_ROUND_MS: how often due consultations are validated tacitly (default 30 s). */
+	consultationRoundMs: number;
 	/** APP_SECRET: the key that signs links (unsubscribe). Empty: generated once, kept in the database. */
 	appSecret: string;
 }
@@ -175,6 +177,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		smtpUrl: smtpUrlFrom(env, origin),
 		mailFrom: mailFromFrom(env, origin),
 		mailDigestHour,
+		consultationRoundMs: positiveIntFrom(env, 'CONSULTATION_ROUND_MS', 30_000),
 		appSecret: appSecretFrom(env)
 	});
 }

@@ -15,6 +15,16 @@ function send(hub: Hub, documentId: string, event: CommentEvent): void {
 	hub?.sendComments(documentId, JSON.stringify(event));
 }
 
+/** Sends a command's thread to every page that has the document open (form actions). */
+export function broadcastFor(
+	hub: Hub,
+	result: { documentId: string; thread: ThreadView | null; removedThreadId?: string | null }
+): void {
+	if (result.thread) send(hub, result.documentId, { type: 'thread', thread: result.thread });
+	if (result.removedThreadId)
+		send(hub, result.documentId, { type: 'thread-removed', threadId: result.removedThreadId });
+}
+
 /**
  * A route's answer to a comment command: a refusal as JSON with its status; a success sent to
  * every page that has the document open, then answered (`status`: 201 for what was created).
@@ -25,9 +35,7 @@ export function answerAndBroadcast(
 	status = 200
 ): Response {
 	if (!result.ok) return refusal(result);
-	if (result.thread) send(hub, result.documentId, { type: 'thread', thread: result.thread });
-	if (result.removedThreadId)
-		send(hub, result.documentId, { type: 'thread-removed', threadId: result.removedThreadId });
+	broadcastFor(hub, result);
 	return json(
 		{
 			message: result.message,

@@ -30,3 +30,79 @@ export async function unansweredBlocking(db: Db, consultationId: string): Promis
 		.executeTakeFirst();
 	return Number(row?.n ?? 0);
 }
+
+/** What the document page shows of the life cycle. */
+export async function lifecycleView(
+	db: Db,
+	documentId: string,
+	viewerId: string,
+	territoryId: string
+) {
+	const [consultation, transitions, named, territory] = await Promise.all([
+		currentConsultation(db, documentId),
+		db
+			.selectFrom('document_transition as t')
+			.leftJoin('app_user as u', 'u.id', 't.actor_id')
+			.select([
+				't.id',
+				't.action',
+				't.from_status as from',
+				't.to_status as to',
+				't.reason',
+				't.at',
+				'u.display_name as actorName'
+			])
+			.where('t.document_id', '=', documentId)
+			.orderBy('t.at', 'desc')
+			.limit(20)
+			.execute(),
+		db
+			.selectFrom('document_version')
+			.select(['id', 'name', 'created_at as createdAt'])
+			.where('document_id', '=', documentId)
+			.where('kind', '=', 'named')
+			.orderBy('created_at', 'desc')
+			.limit(50)
+			.execute(),
+		db
+			.selectFrom('territory')
+			.select(['consultation_days as days'])
+			.where('id', '=', territoryId)
+			.executeTakeFirst()
+	]);
+	let open = null;
+	if (consultation) {
+		const [invitees, version, blocking] = await Promise.all([
+			db
+				.selectFrom('consultation_invitee as i')
+				.innerJoin('app_user as u', 'u.id', 'i.user_id')
+				.innerJoin('organisation as o', 'o.id', 'u.organisation_id')
+				.select(['u.id', 'u.display_name as name', 'o.name as organisationName'])
+				.where('i.consultation_id', '=', consultation.id)
+				.execute(),
+			db
+				.selectFrom('document_version')
+				.select('name')
+				.where('id', '=', consultation.versionId)
+				.executeTakeFirst(),
+			unansweredBlocking(db, consultation.id)
+		]);
+		open = {
+			...consultation,
+			versionName: version?.name ?? null,
+			invitees: invitees.sort((a, b) => a.name.localeCompare(b.name, 'fr')),
+			blockingUnanswered: blocking,
+			consulted: invitees.some((i) => i.id === viewerId)
+		};
+	}
+	return {
+		consultation: open,
+		transitions: transitions.map((t) => ({ ...t, at: Number(t.at) })),
+		namedVersions: named.map((v) => ({
+			id: v.id,
+			name: v.name ?? '',
+			createdAt: Number(v.createdAt)
+		})),
+		consultationDays: Number(territory?.days ?? 8)
+	};
+}

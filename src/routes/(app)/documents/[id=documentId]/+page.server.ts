@@ -20,6 +20,17 @@ import { listOrganisations, listTerritoryUsers } from '$lib/server/territory/que
 import { db, runtime } from '$lib/server/runtime';
 import type { GrantableRole } from '$lib/documents/vocabulary';
 import { readForm } from '$lib/server/http/form';
+import { lifecycleView } from '$lib/server/lifecycle/queries';
+import {
+	answerObservation,
+	extendConsultation,
+	openConsultation,
+	postObservation,
+	returnToDraft,
+	validateConsultation
+} from '$lib/server/lifecycle/commands';
+import { passageReader } from '$lib/server/comments/passage';
+import { broadcastFor } from '$lib/server/comments/broadcast';
 import {
 	inviteClub,
 	listAvis,
@@ -93,6 +104,8 @@ export const load: PageServerLoad = async ({ locals, params, request }) => {
 		setAside,
 		versions,
 		sinceVisit,
+		// The life cycle: status steps, the open consultation, what the binôme can open it on.
+		lifecycle: await lifecycleView(db(), params.id, user.id, user.territoryId),
 		// Naming (and restoring) versions: the binôme and the direction générale.
 		canNameVersions: access.canChangeBinome,
 		// Clubs métiers invited to annotate, the clubs the binôme may invite, and their avis.
@@ -158,7 +171,71 @@ async function answerRoleChange(
 	return { memberMessage: result.message, undo };
 }
 
+/** The life cycle's forms: each answers under its own key (`lifecycleMessage`). */
+const lifecycleAnswer = (result: CommandFailure | { ok: true; message: string }) =>
+	result.ok
+		? { lifecycleMessage: result.message }
+		: fail(result.status, {
+				lifecycleMessage: result.message,
+				lifecycleError: true,
+				lifecycleField: result.field ?? null
+			});
+
 export const actions: Actions = {
+	openConsultation: async ({ locals, params, request }) => {
+		const form = await readForm(request);
+		return lifecycleAnswer(
+			await run(
+				openConsultation(db(), locals.user!, params.id, {
+					versionId: form.get('versionId'),
+					userIds: form.getAll('userIds'),
+					organisationIds: form.getAll('organisationIds'),
+					deadline: form.get('deadline')
+				})
+			)
+		);
+	},
+	extendConsultation: async ({ locals, params, request }) => {
+		const form = await readForm(request);
+		return lifecycleAnswer(
+			await run(
+				extendConsultation(db(), locals.user!, params.id, { deadline: form.get('deadline') })
+			)
+		);
+	},
+	validateConsultation: async ({ locals, params }) =>
+		lifecycleAnswer(await run(validateConsultation(db(), locals.user!, params.id))),
+	returnToDraft: async ({ locals, params, request }) => {
+		const form = await readForm(request);
+		return lifecycleAnswer(
+			await run(returnToDraft(db(), locals.user!, params.id, { reason: form.get('reason') }))
+		);
+	},
+	postObservation: async ({ locals, params, request }) => {
+		const form = await readForm(request);
+		const result = await run(
+			postObservation(
+				db(),
+				locals.user!,
+				params.id,
+				{ body: form.get('body'), blocking: form.get('blocking') },
+				passageReader(db(), runtime().collab)
+			)
+		);
+		if (result.ok) broadcastFor(runtime().collab, result);
+		return lifecycleAnswer(result);
+	},
+	answerObservation: async ({ locals, params, request }) => {
+		const form = await readForm(request);
+		const result = await run(
+			answerObservation(db(), locals.user!, params.id, form.get('threadId'), {
+				answer: form.get('answer'),
+				reason: form.get('reason')
+			})
+		);
+		if (result.ok) broadcastFor(runtime().collab, result);
+		return lifecycleAnswer(result);
+	},
 	setMember: async ({ locals, params, request }) => {
 		const form = await readForm(request);
 		const userId = String(form.get('userId') ?? '');
