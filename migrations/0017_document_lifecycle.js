@@ -4,6 +4,7 @@
 // opened on a named version, of chosen people, with a deadline, and ends validated (explicitly
 // or tacitly) or returned to draft; observations are comment threads of a consultation, marked
 // blocking until the binôme answers them; publications are numbered versions.
+import { sql } from 'kysely';
 
 /** @param {import('kysely').Kysely<any>} db */
 export async function up(db) {
@@ -24,6 +25,14 @@ export async function up(db) {
 		.addColumn('outcome', 'text') // 'explicit' | 'tacit' once validated
 		.addColumn('closed_by', 'text', (c) => c.references('app_user.id'))
 		.addColumn('closed_at', 'bigint')
+		.execute();
+	// At most one open consultation per document (two clicks at once open one).
+	await db.schema
+		.createIndex('consultation_one_open')
+		.on('consultation')
+		.column('document_id')
+		.unique()
+		.where(sql.ref('status'), '=', 'open')
 		.execute();
 	await db.schema.createIndex('consultation_due_idx').on('consultation').columns(['status', 'deadline_at']).execute();
 	await db.schema.createIndex('consultation_document_idx').on('consultation').columns(['document_id', 'opened_at']).execute();

@@ -1,12 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import {
-	expect,
-	test,
-	type Browser,
-	type BrowserContext,
-	type Cookie,
-	type Page
-} from '@playwright/test';
+import { expect, test, type Browser, type Cookie, type Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'assemblier-demo';
 export const USERS = {
@@ -42,14 +35,12 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 // would carry one scenario's kept-aside text or merge flags into another.
 const sessions = new Map<string, Cookie[]>();
 
-// Contexts opened here are the scenario's own: closed when it ends. Left open, each kept its
-// editor, socket and presence pings alive for the rest of the run in that worker — dozens by the
-// end, slowing every later scenario (and showing up in their presence lists).
-const opened = new Set<BrowserContext>();
-test.afterEach(async () => {
-	const contexts = [...opened];
-	opened.clear();
-	await Promise.all(contexts.map((context) => context.close().catch(() => {})));
+// Every browser context a scenario opened is closed when it ends (those of signedInPage, and
+// those a scenario made itself). Left open, each kept its editor, socket and presence pings
+// alive for the rest of the run in that worker — dozens by the end, slowing every later
+// scenario (and showing up in their presence lists).
+test.afterEach(async ({ browser }) => {
+	await Promise.all(browser.contexts().map((context) => context.close().catch(() => {})));
 });
 
 /**
@@ -61,14 +52,12 @@ export async function signedInPage(browser: Browser, email: string): Promise<Pag
 	const cookies = sessions.get(email);
 	if (cookies) {
 		const context = await browser.newContext({ storageState: { cookies, origins: [] } });
-		opened.add(context);
 		const page = await context.newPage();
 		await page.goto('/documents');
 		if (/\/documents$/.test(page.url())) return page;
 		await context.close();
 	}
 	const context = await browser.newContext();
-	opened.add(context);
 	const page = await context.newPage();
 	await signIn(page, email);
 	sessions.set(email, await context.cookies());

@@ -17,6 +17,7 @@ import {
 import { ConsultationScheduler, validateDue } from '../../src/lib/server/lifecycle/scheduler';
 import { endOfDay } from '../../src/lib/server/lifecycle/deadline';
 import { passageReader } from '../../src/lib/server/comments/passage';
+import { deleteComment, setThreadStatus } from '../../src/lib/server/comments/commands';
 import { freshDb } from '../helpers/db';
 import { buildDocument, buildRoleCast, buildTerritory, type TestUser } from '../helpers/factories';
 import { storedAnchor } from '../helpers/anchors';
@@ -183,7 +184,8 @@ describe('observations and tacit validation', () => {
 				cast.annotator,
 				documentId,
 				{ body: 'Je ne suis pas consulté.', blocking: true },
-				read
+				read,
+				NOW
 			)
 		).toMatchObject({ ok: false, status: 403 });
 		const observation = await postObservation(
@@ -195,7 +197,8 @@ describe('observations and tacit validation', () => {
 				body: 'La date est erronée : la réunion a eu lieu le 3.',
 				blocking: true
 			},
-			read
+			read,
+			NOW
 		);
 		expect(observation).toMatchObject({ ok: true });
 		if (!observation.ok) return;
@@ -275,6 +278,81 @@ describe('observations and tacit validation', () => {
 			)
 		).toMatchObject({ ok: false, status: 400, message: 'Ce document n’est pas en consultation.' });
 		expect((await db.selectFrom('comment_thread').select('id').execute()).length).toBe(before);
+	});
+});
+
+describe('at the same moment', () => {
+	it('two openings at once open one consultation; a second answer, a deletion or a reopening of an observation is refused; no observation after the deadline', async () => {
+		const { documentId, versionId } = await draft();
+		const input = { versionId, userIds: [cast.reader.id], organisationIds: [], deadline: '' };
+		const results = await Promise.all([
+			openConsultation(db, cast.coLead, documentId, input, NOW),
+			openConsultation(db, cast.partner, documentId, input, NOW)
+		]);
+		expect(results.filter((r) => r.ok)).toHaveLength(1);
+		const open = await db
+			.selectFrom('consultation')
+			.select('id')
+			.where('document_id', '=', documentId)
+			.execute();
+		expect(open).toHaveLength(1);
+		expect(
+			(await transitions(documentId)).filter((t) => t.action === 'open_consultation')
+		).toHaveLength(1);
+
+		const observation = await postObservation(
+			db,
+			cast.reader,
+			documentId,
+			{ body: 'Une précision, svp.', blocking: true },
+			read,
+			NOW
+		);
+		if (!observation.ok) throw new Error(observation.message);
+		const threadId = observation.thread.id;
+		expect(
+			await deleteComment(db, cast.reader, documentId, threadId, observation.thread.comments[0].id)
+		).toMatchObject({ ok: false });
+		expect(
+			await setThreadStatus(db, cast.coLead, documentId, threadId, { status: 'resolved' })
+		).toMatchObject({
+			ok: false,
+			status: 400
+		});
+		const answers = await Promise.all([
+			answerObservation(db, cast.coLead, documentId, threadId, { answer: 'accepted', reason: '' }),
+			answerObservation(db, cast.partner, documentId, threadId, {
+				answer: 'rejected',
+				reason: 'Non.'
+			})
+		]);
+		expect(answers.filter((a) => a.ok)).toHaveLength(1);
+		const told = await db
+			.selectFrom('notification')
+			.select('id')
+			.where('thread_id', '=', threadId)
+			.where('kind', '=', 'observation_answered')
+			.execute();
+		expect(told).toHaveLength(1);
+
+		await db
+			.updateTable('consultation')
+			.set({ deadline_at: NOW - 1000 })
+			.where('document_id', '=', documentId)
+			.execute();
+		expect(
+			await postObservation(
+				db,
+				cast.reader,
+				documentId,
+				{ body: 'Trop tard.', blocking: true },
+				read
+			)
+		).toMatchObject({
+			ok: false,
+			status: 400,
+			message: 'La date limite de la consultation est passée : les observations sont closes.'
+		});
 	});
 });
 

@@ -41,6 +41,8 @@ export const COMMENT_MESSAGES = {
 		'Le passage sélectionné est introuvable dans le document : sélectionnez-le de nouveau.',
 	club: 'Vous ne pouvez publier qu’au nom d’un club dont vous êtes membre et qui est invité à ce document.',
 	status: 'Choisissez « résolu » ou « ouvert ».',
+	observationKept:
+		'Une observation de consultation reste au dossier : elle se clôt par la réponse du binôme.',
 	notSamePassage:
 		'Ce passage n’est pas celui du fil : un fil suit son passage, il ne se déplace pas ailleurs.'
 } as const;
@@ -163,7 +165,8 @@ async function findThread(db: Db, documentId: string, threadId: unknown) {
 				'club_id as clubId',
 				'quote',
 				'anchor_start as anchorStart',
-				'anchor_end as anchorEnd'
+				'anchor_end as anchorEnd',
+				'consultation_id as consultationId'
 			])
 			.where('id', '=', id)
 			.where('document_id', '=', documentId)
@@ -180,6 +183,44 @@ async function participantsOf(db: Db, threadId: string, authorId: string): Promi
 		.where('deleted_at', 'is', null)
 		.execute();
 	return [authorId, ...rows.map((r) => r.author_id)];
+}
+
+/** A new open thread (its first message is inserted apart); returns its id. */
+export async function insertThread(
+	db: Db,
+	thread: {
+		documentId: string;
+		authorId: string;
+		clubId?: string | null;
+		/** Null: about the whole document. */
+		anchor: [Uint8Array, Uint8Array] | null;
+		quote: string;
+		consultationId?: string | null;
+		blocking?: boolean;
+		now: number;
+	}
+): Promise<string> {
+	const id = newId();
+	await db
+		.insertInto('comment_thread')
+		.values({
+			id,
+			document_id: thread.documentId,
+			author_id: thread.authorId,
+			club_id: thread.clubId ?? null,
+			anchor_start: thread.anchor?.[0] ?? null,
+			anchor_end: thread.anchor?.[1] ?? null,
+			quote: thread.quote,
+			status: 'open',
+			resolved_by: null,
+			resolved_at: null,
+			created_at: thread.now,
+			updated_at: thread.now,
+			consultation_id: thread.consultationId ?? null,
+			blocking: thread.blocking ? 1 : 0
+		})
+		.execute();
+	return id;
 }
 
 export async function insertComment(
@@ -264,24 +305,14 @@ export async function openThread(
 		if (clubId && !(await postableClubs(trx, documentId, actor.id)).some((c) => c.id === clubId))
 			return invalid(400, COMMENT_MESSAGES.club, 'clubId');
 		const now = Date.now();
-		const threadId = newId();
-		await trx
-			.insertInto('comment_thread')
-			.values({
-				id: threadId,
-				document_id: documentId,
-				author_id: actor.id,
-				club_id: clubId,
-				anchor_start: decoded.bytes[0],
-				anchor_end: decoded.bytes[1],
-				quote,
-				status: 'open',
-				resolved_by: null,
-				resolved_at: null,
-				created_at: now,
-				updated_at: now
-			})
-			.execute();
+		const threadId = await insertThread(trx, {
+			documentId,
+			authorId: actor.id,
+			clubId,
+			anchor: decoded.bytes,
+			quote,
+			now
+		});
 		await insertComment(trx, threadId, actor.id, checked.body, mentions.ids, now);
 		await tell(trx, actor, documentId, mentions.ids, await coleadsOf(trx, documentId), {
 			kind: 'thread_created',
@@ -447,6 +478,8 @@ export function deleteComment(
 				.where('id', '!=', found.comment.id)
 				.where('deleted_at', 'is', null)
 				.execute();
+			if (others.length === 0 && found.thread.consultationId)
+				return invalid(400, COMMENT_MESSAGES.observationKept);
 			if (others.length === 0) {
 				await trx.deleteFrom('comment_thread').where('id', '=', found.thread.id).execute();
 				return {
@@ -490,6 +523,7 @@ export function setThreadStatus(
 	return annotating(db, actor, documentId, async (trx, access) => {
 		const thread = await findThread(trx, documentId, threadId);
 		if (!thread) return invalid(404, COMMENT_MESSAGES.threadNotFound);
+		if (thread.consultationId) return invalid(400, COMMENT_MESSAGES.observationKept);
 		if (!access.canManage && thread.authorId !== actor.id)
 			return { ok: false, status: 403, message: COMMENT_MESSAGES.resolveRights, denied: false };
 		const status = input.status;

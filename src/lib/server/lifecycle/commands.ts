@@ -16,6 +16,7 @@ import { getTerritory } from '../territory/queries';
 import {
 	checkBody,
 	insertComment,
+	insertThread,
 	isFailure,
 	mentionsOf,
 	oneThread,
@@ -27,6 +28,7 @@ import { decodeAnchor } from '../../comments/anchor';
 import type { ThreadView } from '../../comments/types';
 import { dateIn, defaultDeadline, endOfDay, isCalendarDate } from './deadline';
 import { currentConsultation, unansweredBlocking } from './queries';
+import { readersOf } from '../comments/queries';
 
 export const LIFECYCLE_MESSAGES = {
 	binomeOnly: 'Seul le binôme de co-pilotes conduit la consultation et la validation.',
@@ -34,7 +36,7 @@ export const LIFECYCLE_MESSAGES = {
 	notInConsultation: 'Ce document n’est pas en consultation.',
 	version: 'Choisissez une version nommée du document (Historique › Nommer l’état actuel).',
 	nobody: 'Choisissez au moins une personne ou une organisation à consulter.',
-	deadline: 'Donnez une date limite valide (jj/mm/aaaa).',
+	deadline: 'Donnez une date limite valide.',
 	pastDeadline: 'La date limite doit être postérieure à aujourd’hui.',
 	notLater: 'La nouvelle date limite doit être postérieure à l’actuelle.',
 	blocking:
@@ -43,7 +45,8 @@ export const LIFECYCLE_MESSAGES = {
 	notConsulted: 'Seules les personnes consultées formulent des observations.',
 	notObservation: 'Ce fil n’est pas une observation de la consultation en cours.',
 	answer: 'Choisissez « acceptée » ou « rejetée » et, pour un rejet, donnez le motif.',
-	alreadyAnswered: 'Cette observation a déjà reçu une réponse.'
+	alreadyAnswered: 'Cette observation a déjà reçu une réponse.',
+	pastObservation: 'La date limite de la consultation est passée : les observations sont closes.'
 } as const;
 
 const REASON_MAX = 500;
@@ -72,6 +75,32 @@ async function statusOf(db: Db, documentId: string): Promise<DocumentStatus> {
 	return row.status as DocumentStatus;
 }
 
+/** Thrown inside a transaction when the document or consultation changed under the command. */
+export class LifecycleConflict extends Error {
+	constructor() {
+		super('lifecycle conflict');
+	}
+}
+
+export const CONFLICT = 'Le document vient de changer d’étape : rechargez la page et recommencez.';
+
+/** Runs a command's transaction; a conflict (or a second open consultation) is a French 409-like 400. */
+async function guarded<T extends object>(
+	db: Db,
+	run: (trx: Db) => Promise<CommandResult<T>>
+): Promise<CommandResult<T>> {
+	try {
+		return await inTransaction(db, run);
+	} catch (error) {
+		if (
+			error instanceof LifecycleConflict ||
+			/unique|UNIQUE/.test(String((error as Error).message))
+		)
+			return invalid(400, CONFLICT);
+		throw error;
+	}
+}
+
 /** Moves the document to `to` (from `from` only: a conditional update) and stamps the step. */
 export async function transition(
 	db: Db,
@@ -93,7 +122,8 @@ export async function transition(
 		.where('id', '=', step.documentId)
 		.where('status', '=', step.from)
 		.executeTakeFirst();
-	if (Number(moved.numUpdatedRows) !== 1) return false;
+	// Someone else moved it first (two requests at once): nothing of this command is kept.
+	if (Number(moved.numUpdatedRows) !== 1) throw new LifecycleConflict();
 	await db
 		.insertInto('document_transition')
 		.values({
@@ -140,7 +170,7 @@ export function openConsultation(
 	input: { versionId: unknown; userIds: unknown; organisationIds: unknown; deadline: unknown },
 	now = Date.now()
 ): Promise<CommandResult<{ consultationId: string; deadline: number }>> {
-	return inTransaction(db, async (trx) => {
+	return guarded(db, async (trx) => {
 		const denied = await authorize(trx, actor, documentId, binome, LIFECYCLE_MESSAGES.binomeOnly);
 		if (denied) return denied;
 		if ((await statusOf(trx, documentId)) !== 'brouillon')
@@ -247,7 +277,7 @@ export function extendConsultation(
 	input: { deadline: unknown },
 	now = Date.now()
 ): Promise<CommandResult<{ deadline: number }>> {
-	return inTransaction(db, async (trx) => {
+	return guarded(db, async (trx) => {
 		const denied = await authorize(trx, actor, documentId, binome, LIFECYCLE_MESSAGES.binomeOnly);
 		if (denied) return denied;
 		const consultation = await currentConsultation(trx, documentId);
@@ -257,12 +287,13 @@ export function extendConsultation(
 		if ('ok' in deadline) return deadline;
 		if (deadline.deadline <= consultation.deadlineAt)
 			return invalid(400, LIFECYCLE_MESSAGES.notLater, 'deadline');
-		await trx
+		const extended = await trx
 			.updateTable('consultation')
 			.set({ deadline_at: deadline.deadline })
 			.where('id', '=', consultation.id)
 			.where('status', '=', 'open')
-			.execute();
+			.executeTakeFirst();
+		if (Number(extended.numUpdatedRows) !== 1) throw new LifecycleConflict();
 		await trx
 			.insertInto('document_transition')
 			.values({
@@ -308,6 +339,8 @@ export async function closeAsValidated(
 		})
 		.where('id', '=', consultationId)
 		.where('status', '=', 'open')
+		// Tacitly only if still due: an extension committed meanwhile wins.
+		.$if(actorId === null, (q) => q.where('deadline_at', '<=', now))
 		.executeTakeFirst();
 	if (Number(closed.numUpdatedRows) !== 1) return 'already';
 	const consultation = await trx
@@ -330,11 +363,18 @@ export async function closeAsValidated(
 		.select('user_id')
 		.where('consultation_id', '=', consultationId)
 		.execute();
-	await notify(trx, [...(await coleadsOf(trx, documentId)), ...invitees.map((i) => i.user_id)], {
-		kind: 'validated',
-		actorId,
-		documentId
-	});
+	await notify(
+		trx,
+		await stillReaders(trx, documentId, [
+			...(await coleadsOf(trx, documentId)),
+			...invitees.map((i) => i.user_id)
+		]),
+		{
+			kind: 'validated',
+			actorId,
+			documentId
+		}
+	);
 	return 'validated';
 }
 
@@ -344,7 +384,7 @@ export function validateConsultation(
 	documentId: string,
 	now = Date.now()
 ): Promise<CommandResult> {
-	return inTransaction(db, async (trx) => {
+	return guarded(db, async (trx) => {
 		const denied = await authorize(trx, actor, documentId, binome, LIFECYCLE_MESSAGES.binomeOnly);
 		if (denied) return denied;
 		const consultation = await currentConsultation(trx, documentId);
@@ -364,7 +404,7 @@ export function returnToDraft(
 	input: { reason: unknown },
 	now = Date.now()
 ): Promise<CommandResult> {
-	return inTransaction(db, async (trx) => {
+	return guarded(db, async (trx) => {
 		const denied = await authorize(trx, actor, documentId, binome, LIFECYCLE_MESSAGES.binomeOnly);
 		if (denied) return denied;
 		const checked = checkReason(input.reason, true);
@@ -373,13 +413,15 @@ export function returnToDraft(
 		if (status !== 'consultation' && status !== 'valide')
 			return invalid(400, 'Seul un document en consultation ou validé revient en brouillon.');
 		const consultation = await currentConsultation(trx, documentId);
-		if (consultation)
-			await trx
+		if (consultation) {
+			const closed = await trx
 				.updateTable('consultation')
 				.set({ status: 'returned', closed_by: actor.id, closed_at: now })
 				.where('id', '=', consultation.id)
 				.where('status', '=', 'open')
-				.execute();
+				.executeTakeFirst();
+			if (Number(closed.numUpdatedRows) !== 1) throw new LifecycleConflict();
+		}
 		await transition(trx, {
 			documentId,
 			from: status,
@@ -398,7 +440,11 @@ export function returnToDraft(
 				.execute();
 			await notify(
 				trx,
-				invitees.map((i) => i.user_id),
+				await stillReaders(
+					trx,
+					documentId,
+					invitees.map((i) => i.user_id)
+				),
 				{ kind: 'returned', actorId: actor.id, documentId, excerpt: checked.reason }
 			);
 		}
@@ -416,13 +462,15 @@ export async function postObservation(
 	actor: Actor,
 	documentId: string,
 	input: { anchor?: unknown; body: unknown; blocking: unknown },
-	readPassage: PassageReader
+	readPassage: PassageReader,
+	now = Date.now()
 ): Promise<CommentResult<{ thread: ThreadView }>> {
 	const access = await documentAccess(db, actor, documentId);
 	if (access.status !== 'granted')
 		return (await authorize(db, actor, documentId, () => true, '')) as never;
 	const consultation = await currentConsultation(db, documentId);
 	if (!consultation) return invalid(400, LIFECYCLE_MESSAGES.notInConsultation);
+	if (consultation.deadlineAt < now) return invalid(400, LIFECYCLE_MESSAGES.pastObservation);
 	if (!(await isInvitee(db, consultation.id, actor.id)))
 		return { ok: false, status: 403, message: LIFECYCLE_MESSAGES.notConsulted, denied: false };
 	const checked = checkBody(input.body);
@@ -449,26 +497,15 @@ export async function postObservation(
 		if (!still || still.id !== consultation.id)
 			return invalid(400, LIFECYCLE_MESSAGES.notInConsultation);
 		const now = Date.now();
-		const threadId = newId();
-		await trx
-			.insertInto('comment_thread')
-			.values({
-				id: threadId,
-				document_id: documentId,
-				author_id: actor.id,
-				club_id: null,
-				anchor_start: anchor?.bytes[0] ?? null,
-				anchor_end: anchor?.bytes[1] ?? null,
-				quote: anchor?.quote ?? '',
-				status: 'open',
-				resolved_by: null,
-				resolved_at: null,
-				created_at: now,
-				updated_at: now,
-				consultation_id: consultation.id,
-				blocking: blocking ? 1 : 0
-			})
-			.execute();
+		const threadId = await insertThread(trx, {
+			documentId,
+			authorId: actor.id,
+			anchor: anchor?.bytes ?? null,
+			quote: anchor?.quote ?? '',
+			consultationId: consultation.id,
+			blocking,
+			now
+		});
 		await insertComment(trx, threadId, actor.id, checked.body, mentions.ids, now);
 		await tell(trx, actor, documentId, mentions.ids, await coleadsOf(trx, documentId), {
 			kind: 'observation',
@@ -483,6 +520,19 @@ export async function postObservation(
 			thread: await oneThread(trx, documentId, threadId)
 		};
 	});
+}
+
+/** Of `userIds`, those who can still read the document (the policy's sources). */
+async function stillReaders(db: Db, documentId: string, userIds: string[]): Promise<string[]> {
+	const document = await db
+		.selectFrom('document')
+		.select('territory_id')
+		.where('id', '=', documentId)
+		.executeTakeFirstOrThrow();
+	const readers = new Set(
+		(await readersOf(db, documentId, document.territory_id)).map((r) => r.id)
+	);
+	return userIds.filter((id) => readers.has(id));
 }
 
 async function isInvitee(db: Db, consultationId: string, userId: string): Promise<boolean> {
@@ -504,7 +554,7 @@ export function answerObservation(
 	threadId: unknown,
 	input: { answer: unknown; reason: unknown }
 ): Promise<CommentResult<{ thread: ThreadView }>> {
-	return inTransaction(db, async (trx) => {
+	return guarded(db, async (trx) => {
 		const denied = await authorize(trx, actor, documentId, binome, LIFECYCLE_MESSAGES.binomeOnly);
 		if (denied) return denied;
 		const id = text(threadId);
@@ -516,7 +566,9 @@ export function answerObservation(
 					.where('document_id', '=', documentId)
 					.executeTakeFirst()
 			: undefined;
-		if (!thread?.consultationId) return invalid(404, LIFECYCLE_MESSAGES.notObservation);
+		const open = await currentConsultation(trx, documentId);
+		if (!thread?.consultationId || thread.consultationId !== open?.id)
+			return invalid(404, LIFECYCLE_MESSAGES.notObservation);
 		if (thread.answer) return invalid(400, LIFECYCLE_MESSAGES.alreadyAnswered);
 		const answer = input.answer;
 		if (answer !== 'accepted' && answer !== 'rejected')
@@ -537,8 +589,13 @@ export function answerObservation(
 				updated_at: now
 			})
 			.where('id', '=', thread.id)
-			.execute();
-		await notify(trx, [thread.authorId], {
+			.where('answer', 'is', null)
+			.executeTakeFirst()
+			.then((r) => {
+				// Both co-pilotes at once: the first answer stands.
+				if (Number(r.numUpdatedRows) !== 1) throw new LifecycleConflict();
+			});
+		await notify(trx, await stillReaders(trx, documentId, [thread.authorId]), {
 			kind: 'observation_answered',
 			actorId: actor.id,
 			documentId,

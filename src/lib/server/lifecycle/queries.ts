@@ -1,5 +1,10 @@
 // Reading a document's life cycle: its open consultation, its observations, its transitions.
 import type { Db } from '../db';
+import { DEFAULT_TIME_ZONE, isSupportedTimeZone } from '../territory/queries';
+import { addDays, dateIn } from './deadline';
+
+const safeZone = (zone: string | undefined) =>
+	zone && isSupportedTimeZone(zone) ? zone : DEFAULT_TIME_ZONE;
 
 export async function currentConsultation(db: Db, documentId: string) {
 	const row = await db
@@ -66,7 +71,7 @@ export async function lifecycleView(
 			.execute(),
 		db
 			.selectFrom('territory')
-			.select(['consultation_days as days'])
+			.select(['consultation_days as days', 'time_zone as timeZone'])
 			.where('id', '=', territoryId)
 			.executeTakeFirst()
 	]);
@@ -103,6 +108,8 @@ export async function lifecycleView(
 			name: v.name ?? '',
 			createdAt: Number(v.createdAt)
 		})),
-		consultationDays: Number(territory?.days ?? 8)
+		consultationDays: Number(territory?.days ?? 8),
+		// The earliest date a deadline may take (tomorrow, in the territory's calendar).
+		minDeadline: addDays(dateIn(safeZone(territory?.timeZone), Date.now()), 1)
 	};
 }

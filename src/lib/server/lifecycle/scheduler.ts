@@ -13,6 +13,18 @@ export async function validateDue(db: Db, now: number): Promise<string[]> {
 		.select(['id', 'document_id as documentId'])
 		.where('status', '=', 'open')
 		.where('deadline_at', '<=', now)
+		// Held by an unanswered blocking observation: not due (and never filling the rounds).
+		.where(({ not, exists, selectFrom }) =>
+			not(
+				exists(
+					selectFrom('comment_thread')
+						.select('comment_thread.id')
+						.whereRef('comment_thread.consultation_id', '=', 'consultation.id')
+						.where('comment_thread.blocking', '=', 1)
+						.where('comment_thread.answer', 'is', null)
+				)
+			)
+		)
 		.orderBy('deadline_at')
 		.limit(100)
 		.execute();
