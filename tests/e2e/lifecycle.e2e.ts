@@ -121,6 +121,9 @@ test('consultation: opened by the binôme, a blocking observation answered, vali
 				timeout: 1000
 			});
 		}).toPass({ timeout: 20_000 });
+		await expect(julien.getByTestId('consultation-record')).toContainText(
+			`Ont formulé des observations : ${THOMAS.name}`
+		);
 		await julien.getByText('Étapes du document').click();
 		await expect(julien.getByText('Validé tacitement')).toBeVisible();
 		await expectNoAxeViolations(julien, 'document validated tacitly');

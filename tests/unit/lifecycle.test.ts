@@ -16,6 +16,7 @@ import {
 } from '../../src/lib/server/lifecycle/commands';
 import { ConsultationScheduler, validateDue } from '../../src/lib/server/lifecycle/scheduler';
 import { endOfDay } from '../../src/lib/server/lifecycle/deadline';
+import { lastRecord } from '../../src/lib/server/lifecycle/queries';
 import { passageReader } from '../../src/lib/server/comments/passage';
 import { deleteComment, setThreadStatus } from '../../src/lib/server/comments/commands';
 import { freshDb } from '../helpers/db';
@@ -263,6 +264,15 @@ describe('observations and tacit validation', () => {
 			.where('document_id', '=', documentId)
 			.executeTakeFirstOrThrow();
 		expect(consultation).toEqual({ status: 'validated', outcome: 'tacit', closed_by: null });
+		// The record: who was consulted, who answered, who stayed silent.
+		expect(await lastRecord(db, documentId)).toMatchObject({
+			status: 'validated',
+			outcome: 'tacit',
+			closedBy: null,
+			versionName: 'Projet de compte-rendu',
+			answered: [cast.reader.displayName],
+			silent: [cast.editor.displayName]
+		});
 	});
 
 	it('an observation on a document not in consultation is refused, nothing stored', async () => {

@@ -102,6 +102,7 @@ export async function lifecycleView(
 	}
 	return {
 		consultation: open,
+		record: await lastRecord(db, documentId),
 		transitions: transitions.map((t) => ({ ...t, at: Number(t.at) })),
 		namedVersions: named.map((v) => ({
 			id: v.id,
@@ -111,5 +112,61 @@ export async function lifecycleView(
 		consultationDays: Number(territory?.days ?? 8),
 		// The earliest date a deadline may take (tomorrow, in the territory's calendar).
 		minDeadline: addDays(dateIn(safeZone(territory?.timeZone), Date.now()), 1)
+	};
+}
+
+/**
+ * The record of the last closed consultation: validated (explicitly or tacitly) or returned,
+ * when, by whom, on which version — who was consulted, who answered (posted an observation)
+ * and who stayed silent.
+ */
+export async function lastRecord(db: Db, documentId: string) {
+	const last = await db
+		.selectFrom('consultation as c')
+		.leftJoin('app_user as u', 'u.id', 'c.closed_by')
+		.leftJoin('document_version as v', 'v.id', 'c.version_id')
+		.select([
+			'c.id',
+			'c.status',
+			'c.outcome',
+			'c.closed_at as closedAt',
+			'u.display_name as closedBy',
+			'v.name as versionName'
+		])
+		.where('c.document_id', '=', documentId)
+		.where('c.status', '!=', 'open')
+		.orderBy('c.closed_at', 'desc')
+		.limit(1)
+		.executeTakeFirst();
+	if (!last) return null;
+	const [invitees, observers] = await Promise.all([
+		db
+			.selectFrom('consultation_invitee as i')
+			.innerJoin('app_user as u', 'u.id', 'i.user_id')
+			.select(['u.id', 'u.display_name as name'])
+			.where('i.consultation_id', '=', last.id)
+			.execute(),
+		db
+			.selectFrom('comment_thread')
+			.select('author_id')
+			.where('consultation_id', '=', last.id)
+			.execute()
+	]);
+	const answered = new Set(observers.map((o) => o.author_id));
+	const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, 'fr');
+	return {
+		status: last.status,
+		outcome: last.outcome,
+		closedAt: last.closedAt === null ? null : Number(last.closedAt),
+		closedBy: last.closedBy,
+		versionName: last.versionName,
+		answered: invitees
+			.filter((i) => answered.has(i.id))
+			.sort(byName)
+			.map((i) => i.name),
+		silent: invitees
+			.filter((i) => !answered.has(i.id))
+			.sort(byName)
+			.map((i) => i.name)
 	};
 }
