@@ -99,6 +99,11 @@ test('a colleague with a malformed presence (cursor {anchor: null}…) breaks no
 	await epci.keyboard.press('Control+End');
 	await epci.keyboard.press('Enter');
 	await epci.keyboard.type('Malgré une présence malformée, la saisie continue.');
+	// The colleague writes once the sentence has reached her (typing at the end of a paragraph
+	// still arriving would interleave the two, as it would for two people).
+	await expect(editorOf(commune)).toContainText(
+		'Malgré une présence malformée, la saisie continue.'
+	);
 	await editorOf(commune).click();
 	await commune.keyboard.press('Control+End');
 	await commune.keyboard.press('Enter');
