@@ -2,33 +2,19 @@
 // consultation; a consulted DGS posts a blocking observation; the binôme answers it; the
 // deadline passes (moved into the past in the database: the server's scheduler, which looks
 // every second here, does the rest) → « Validé (tacitement) ».
-import { expect, test, type TestInfo } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import * as Y from 'yjs';
-import { openDatabase, type Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db';
+import { databaseOf, demoUser } from './database';
 import { createDocument, setMember } from '../../src/lib/server/documents/queries';
 import { paragraph } from '../helpers/content';
 import { expectNoAxeViolations, signedInPage, USERS } from './helpers';
 
 const THOMAS = { email: 'thomas.girard@lauzieres.test', name: 'Thomas Girard' };
 
-function databaseOf(testInfo: TestInfo): Db {
-	const url =
-		testInfo.project.name === 'postgres'
-			? process.env.E2E_POSTGRES_URL
-			: process.env.E2E_SQLITE_URL;
-	if (!url) throw new Error('tests/e2e/run.ts gives each server its database');
-	return openDatabase(url);
-}
-
 /** Minutes of Julien and Isabelle, Thomas reading them. */
 async function minutes(db: Db, title: string): Promise<string> {
-	const user = (email: string) =>
-		db
-			.selectFrom('app_user')
-			.innerJoin('organisation', 'organisation.id', 'app_user.organisation_id')
-			.select(['app_user.id', 'organisation.territory_id as territoryId'])
-			.where('app_user.email', '=', email)
-			.executeTakeFirstOrThrow();
+	const user = (email: string) => demoUser(db, email);
 	const julien = await user(USERS.julien.email);
 	const isabelle = await user(USERS.isabelle.email);
 	const thomas = await user(THOMAS.email);

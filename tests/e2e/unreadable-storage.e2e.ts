@@ -2,9 +2,10 @@
 // row tells its reader so in French, the administrator is told in the header, repairs it from
 // « Documents illisibles », and the document opens again with a note saying parts were set aside.
 import { randomBytes } from 'node:crypto';
-import { expect, test, type TestInfo } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import * as Y from 'yjs';
-import { openDatabase, type Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db';
+import { databaseOf, demoUser } from './database';
 import { createDocument } from '../../src/lib/server/documents/queries';
 import { appendUpdates } from '../../src/lib/server/documents/journal';
 import { paragraph } from '../helpers/content';
@@ -12,24 +13,9 @@ import { expectNoAxeViolations, expectNoHorizontalScroll, signedInPage, USERS } 
 
 const ADMIN = 'marc.lefevre@agglo-lauze.test';
 
-function databaseOf(testInfo: TestInfo): Db {
-	const url =
-		testInfo.project.name === 'postgres'
-			? process.env.E2E_POSTGRES_URL
-			: process.env.E2E_SQLITE_URL;
-	if (!url) throw new Error('tests/e2e/run.ts gives each server its database');
-	return openDatabase(url);
-}
-
 /** A document of Julien and Isabelle whose journal ends with 200 random bytes. */
 async function damagedDocument(db: Db, title: string): Promise<string> {
-	const user = (email: string) =>
-		db
-			.selectFrom('app_user')
-			.innerJoin('organisation', 'organisation.id', 'app_user.organisation_id')
-			.select(['app_user.id', 'organisation.territory_id as territoryId'])
-			.where('app_user.email', '=', email)
-			.executeTakeFirstOrThrow();
+	const user = (email: string) => demoUser(db, email);
 	const julien = await user(USERS.julien.email);
 	const isabelle = await user(USERS.isabelle.email);
 	const content = new Y.Doc();
