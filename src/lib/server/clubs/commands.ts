@@ -62,6 +62,14 @@ async function findClub(db: Db, actor: Actor, clubId: unknown) {
 	return { ok: true as const, club, role: await queries.clubRoleOf(db, club.id, actor.id) };
 }
 
+/** The club, if the actor manages its members; else the refusal (404 unknown, 403 not theirs). */
+async function findManagedClub(db: Db, actor: Actor, clubId: unknown) {
+	const found = await findClub(db, actor, clubId);
+	if (!found.ok) return found;
+	if (!canManageClub(actor, found.role)) return denied(403, CLUB_MANAGERS_ONLY);
+	return found;
+}
+
 /** Who manages a club's members: its animateurs, the direction and the administrators. */
 export function canManageClub(actor: Pick<Actor, 'territoryRole'>, role: ClubRole | null): boolean {
 	return role === 'animateur' || isSteering(actor as Actor);
@@ -143,10 +151,9 @@ export function addClubMember(
 	input: { userId: unknown }
 ): Promise<ClubResult> {
 	return inTransaction(db, async (trx) => {
-		const found = await findClub(trx, actor, clubId);
+		const found = await findManagedClub(trx, actor, clubId);
 		if (!found.ok) return found;
-		const { club, role } = found;
-		if (!canManageClub(actor, role)) return denied(403, CLUB_MANAGERS_ONLY);
+		const { club } = found;
 		const userId = text(input.userId);
 		const target = userId ? await findTerritoryUser(trx, actor.territoryId, userId) : null;
 		if (!target) return invalid(400, 'Choisissez une personne du territoire.', 'userId');
@@ -177,10 +184,9 @@ export function removeClubMember(
 	input: { userId: unknown }
 ): Promise<ClubResult> {
 	return inTransaction(db, async (trx) => {
-		const found = await findClub(trx, actor, clubId);
+		const found = await findManagedClub(trx, actor, clubId);
 		if (!found.ok) return found;
-		const { club, role } = found;
-		if (!canManageClub(actor, role)) return denied(403, CLUB_MANAGERS_ONLY);
+		const { club } = found;
 		const userId = text(input.userId);
 		const target = (await queries.listClubMembers(trx, club.id)).find((m) => m.userId === userId);
 		if (!target) return invalid(404, 'Cette personne ne fait pas partie du club.', 'userId');
@@ -208,10 +214,9 @@ export function setClubRole(
 	input: { userId: unknown; role: unknown }
 ): Promise<ClubResult> {
 	return inTransaction(db, async (trx) => {
-		const found = await findClub(trx, actor, clubId);
+		const found = await findManagedClub(trx, actor, clubId);
 		if (!found.ok) return found;
-		const { club, role } = found;
-		if (!canManageClub(actor, role)) return denied(403, CLUB_MANAGERS_ONLY);
+		const { club } = found;
 		if (!isClubRole(input.role)) return invalid(400, 'Choisissez : animateur ou membre.', 'role');
 		const userId = text(input.userId);
 		const target = (await queries.listClubMembers(trx, club.id)).find((m) => m.userId === userId);
@@ -289,10 +294,9 @@ export function answerJoinRequest(
 	input: { requestId: unknown; decision: unknown }
 ): Promise<ClubResult> {
 	return inTransaction(db, async (trx) => {
-		const found = await findClub(trx, actor, clubId);
+		const found = await findManagedClub(trx, actor, clubId);
 		if (!found.ok) return found;
-		const { club, role } = found;
-		if (!canManageClub(actor, role)) return denied(403, CLUB_MANAGERS_ONLY);
+		const { club } = found;
 		const request = await queries.findPendingJoinRequest(trx, club.id, text(input.requestId));
 		if (!request) return invalid(404, 'Cette demande n’est plus en attente.', 'requestId');
 		if (input.decision === 'refuse') {
